@@ -1,0 +1,29 @@
+#!/bin/sh
+# `make demo`: the two tutorials, run for real in a scratch folder, showing each
+# command and what slam prints. Needs `slam` on PATH (the Makefile's venv).
+set -eu
+
+examples=$(cd "$(dirname "$0")" && pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/slam-demo.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+step() {
+    printf '\n$ %s\n' "$*"
+    "$@"
+}
+
+echo "== Basic tutorial: deploy a function (in $scratch/fizzbuzz) =="
+mkdir "$scratch/fizzbuzz"
+cp "$examples/fizzbuzz/fizzbuzz.py" "$examples/fizzbuzz/requirements.txt" "$scratch/fizzbuzz/"
+cd "$scratch/fizzbuzz"
+step python fizzbuzz.py 15
+step slam init fizzbuzz:fizzbuzz
+step sed -n '/^name:/,/^requirements:/p' slam.yaml
+
+echo
+echo "== Advanced tutorial: deploy a Flask API with DynamoDB (in $scratch/tasks_api) =="
+mkdir "$scratch/tasks_api"
+cp "$examples/tasks_api/tasks_api.py" "$examples/tasks_api/requirements.txt" "$scratch/tasks_api/"
+cd "$scratch/tasks_api"
+step slam init tasks_api:app --wsgi --stages dev,staging,prod --dynamodb-tables tasks
+step sed -n '/^wsgi:/,$p' slam.yaml

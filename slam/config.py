@@ -1,0 +1,416 @@
+"""slam.yaml -> a validated, frozen ``Config``.
+
+The whole file is checked before anything else runs. Each problem names the file,
+the line, the key path and the fix (see ``slam.schema``). Plugins own their
+top-level sections (``wsgi``, ``dynamodb_tables``...) and parse them here too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .schema import Document, Node, load_yaml_file, parse_yaml
+
+if TYPE_CHECKING:
+    from .plugins import Plugin
+
+DEFAULT_CONFIG_FILE = "slam.yaml"
+DEFAULT_REQUIREMENTS = "requirements.txt"
+DEFAULT_TIMEOUT = 10
+DEFAULT_MEMORY = 128
+ARCHITECTURES = ("x86_64", "arm64")
+
+# Lambda's Python runtimes and the date AWS deprecates each (AWS's published schedule).
+LAMBDA_RUNTIMES: dict[str, datetime.date] = {
+    "python3.10": datetime.date(2026, 6, 30),
+    "python3.11": datetime.date(2027, 6, 30),
+    "python3.12": datetime.date(2028, 10, 31),
+    "python3.13": datetime.date(2029, 6, 30),
+    "python3.14": datetime.date(2029, 6, 30),
+}
+
+CORE_KEYS = (
+    "name",
+    "description",
+    "function",
+    "requirements",
+    "devstage",
+    "environment",
+    "stage_environments",
+    "aws",
+    "package",
+)
+AWS_KEYS = (
+    "s3_bucket",
+    "lambda_timeout",
+    "lambda_memory",
+    "lambda_runtime",
+    "lambda_architecture",
+    "lambda_security_groups",
+    "lambda_subnet_ids",
+    "lambda_managed_policies",
+    "lambda_inline_policies",
+    "cfn_resources",
+    "cfn_outputs",
+)
+
+# Variables Lambda reserves, and the ones slam's runtime sets itself.
+RESERVED_VARIABLES = frozenset(
+    {"STAGE", "LAMBDA_VERSION", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "TZ"}
+)
+MAX_ENVIRONMENT_BYTES = 4096
+
+IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+MODULE_RE = re.compile(rf"{IDENTIFIER}(\.{IDENTIFIER})*")
+APP_RE = re.compile(IDENTIFIER)
+STACK_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
+STAGE_RE = re.compile(r"(?!\d+$)[A-Za-z0-9_-]{1,128}")
+VARIABLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+LOGICAL_ID_RE = re.compile(r"[A-Za-z0-9]{1,255}")
+BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+IP_ADDRESS_RE = re.compile(r"\d+\.\d+\.\d+\.\d+")
+ARN_RE = re.compile(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+")
+POLICY_NAME_RE = re.compile(r"[\w+=,.@-]{1,128}")
+SECURITY_GROUP_RE = re.compile(r"sg-[0-9a-f]{8,17}")
+SUBNET_RE = re.compile(r"subnet-[0-9a-f]{8,17}")
+
+
+@dataclass(frozen=True)
+class Function:
+    """The callable to deploy: ``module:app``."""
+
+    module: str
+    app: str
+
+    def __str__(self) -> str:
+        return f"{self.module}:{self.app}"
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    s3_bucket: str
+    lambda_runtime: str
+    lambda_timeout: int = DEFAULT_TIMEOUT
+    lambda_memory: int = DEFAULT_MEMORY
+    lambda_architecture: str = "x86_64"
+    lambda_security_groups: tuple[str, ...] = ()
+    lambda_subnet_ids: tuple[str, ...] = ()
+    lambda_managed_policies: tuple[str, ...] = ()
+    lambda_inline_policies: Mapping[str, Any] = field(default_factory=dict)
+    cfn_resources: Mapping[str, Any] = field(default_factory=dict)
+    cfn_outputs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PackageSettings:
+    """Glob patterns, relative to the project folder, that adjust what goes into the zip."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated slam.yaml. ``plugins`` maps a plugin's name to its parsed section."""
+
+    file: Path
+    name: str
+    description: str
+    function: Function
+    requirements: str
+    devstage: str
+    environment: Mapping[str, str]
+    stage_environments: Mapping[str, Mapping[str, str]]
+    aws: AwsSettings
+    package: PackageSettings = PackageSettings()
+    plugins: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def root(self) -> Path:
+        """The project folder: where slam.yaml lives."""
+        return self.file.parent
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        return tuple(self.stage_environments)
+
+    def plugin(self, name: str) -> Any:
+        """The parsed settings of an enabled plugin, or None when its section is absent."""
+        return self.plugins.get(name)
+
+
+def logical_id(name: str) -> str:
+    """A CloudFormation logical ID part from a user's name: ``my-stage`` -> ``MyStage``."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+def guess_runtime(version: Sequence[int] | None = None) -> str:
+    """The Lambda runtime matching a Python version (default: this one), else the newest."""
+    major, minor = version or sys.version_info[:2]
+    candidate = f"python{major}.{minor}"
+    return candidate if candidate in LAMBDA_RUNTIMES else max(LAMBDA_RUNTIMES, key=_version_key)
+
+
+def _version_key(runtime: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in runtime.removeprefix("python").split("."))
+
+
+def load_config(
+    path: Path | str = DEFAULT_CONFIG_FILE, plugins: Sequence[Plugin] | None = None
+) -> Config:
+    """Load and validate a slam.yaml file. Raises SlamError / ConfigError."""
+    path = Path(path)
+    return parse_config(load_yaml_file(path), path, plugins)
+
+
+def config_from_text(
+    text: str, path: Path | str, plugins: Sequence[Plugin] | None = None
+) -> Config:
+    """Validate slam.yaml content that is not on disk yet (``slam init`` checks what it writes)."""
+    path = Path(path)
+    return parse_config(parse_yaml(text, str(path)), path, plugins)
+
+
+def parse_config(document: Document, path: Path, plugins: Sequence[Plugin] | None) -> Config:
+    if plugins is None:
+        from .plugins import load_plugins
+
+        plugins = load_plugins()
+    root = document.root
+    if not isinstance(document.data, dict):
+        root.fail("must be a mapping of settings", "run `slam init module:function` for a template")
+        document.raise_if_invalid()
+    sections = root.mapping([*CORE_KEYS, *(plugin.config_key for plugin in plugins)])
+    config = _parse_core(root, path.absolute())
+    enabled = {}
+    for plugin in plugins:
+        if plugin.config_key in sections:
+            enabled[plugin.name] = plugin.parse_config(sections[plugin.config_key], config)
+    document.raise_if_invalid()
+    return dataclasses.replace(config, plugins=enabled, warnings=tuple(document.warnings))
+
+
+def _parse_core(root: Node, path: Path) -> Config:
+    stage_environments = _parse_stages(root.child("stage_environments"))
+    return Config(
+        file=path,
+        name=root.child("name").matching(
+            STACK_NAME_RE,
+            "use letters, digits and hyphens, starting with a letter (it names the stack)",
+        ),
+        description=_parse_description(root.child("description")),
+        function=_parse_function(root.child("function")),
+        requirements=root.child("requirements").string(DEFAULT_REQUIREMENTS),
+        devstage=_parse_devstage(root.child("devstage"), tuple(stage_environments)),
+        environment=parse_variables(root.child("environment")),
+        stage_environments=stage_environments,
+        aws=_parse_aws(root.child("aws")),
+        package=_parse_package(root.child("package")),
+    )
+
+
+def _parse_description(node: Node) -> str:
+    text = node.string()
+    if len(text) > 256:
+        node.fail(f"is {len(text)} characters long", "shorten it to 256 characters at most")
+    return text
+
+
+def _parse_function(node: Node) -> Function:
+    if node.missing:
+        node.fail("is required", "add function: {module: mymodule, app: myfunction}")
+        return Function("", "")
+    node.mapping(["module", "app"])
+    module = node.child("module").matching(MODULE_RE, "use a dotted Python module name")
+    app = node.child("app").matching(APP_RE, "use a Python identifier")
+    return Function(module, app)
+
+
+def _parse_stages(node: Node) -> dict[str, Mapping[str, str]]:
+    entries = node.mapping()
+    if not entries and node.value in (None, {}):
+        node.fail("needs at least one stage", "add a stage, e.g.  stage_environments: {dev: }")
+    stages: dict[str, Mapping[str, str]] = {}
+    ids: dict[str, str] = {}
+    for name, stage in entries.items():
+        if not STAGE_RE.fullmatch(name):
+            stage.fail(
+                f"stage name {name!r} is not valid",
+                "use up to 128 letters, digits, '-' or '_', not only digits",
+            )
+        elif logical_id(name) in ids:
+            other = ids[logical_id(name)]
+            stage.fail(
+                f"stages {other!r} and {name!r} are too similar for CloudFormation",
+                "rename one: stage names must differ in more than case, '-' and '_'",
+            )
+        ids[logical_id(name)] = name
+        stages[name] = parse_variables(stage)
+    return stages
+
+
+def _parse_devstage(node: Node, stages: tuple[str, ...]) -> str:
+    if node.missing:
+        return stages[0] if stages else ""
+    name = node.string()
+    if stages and name not in stages:
+        node.fail(
+            f"{name!r} is not a configured stage",
+            f"use one of: {', '.join(stages)}, or add it under stage_environments",
+        )
+    return name
+
+
+def parse_variables(node: Node) -> dict[str, str]:
+    """Environment variables: names Lambda accepts, string values (numbers are converted)."""
+    variables: dict[str, str] = {}
+    for name, value in node.mapping().items():
+        if not VARIABLE_RE.fullmatch(name) or name.startswith("AWS_"):
+            value.fail(
+                f"{name!r} is not a valid variable name",
+                "use letters, digits and '_', starting with a letter, not starting with AWS_",
+            )
+        elif name in RESERVED_VARIABLES:
+            value.fail(f"{name} is reserved", "slam or Lambda sets it; choose another name")
+        if isinstance(value.value, int | float) and not isinstance(value.value, bool):
+            variables[name] = str(value.value)
+        elif value.missing:
+            value.fail("has no value", f'write {name}: "" for an empty value')
+        else:
+            variables[name] = value.string()
+    size = sum(len(name) + len(value) for name, value in variables.items())
+    if size > MAX_ENVIRONMENT_BYTES:
+        node.fail(f"holds {size} bytes", f"Lambda allows {MAX_ENVIRONMENT_BYTES} bytes in all")
+    return variables
+
+
+def _parse_aws(node: Node) -> AwsSettings:
+    node.mapping(AWS_KEYS)
+    groups = _matching_strings(node.child("lambda_security_groups"), SECURITY_GROUP_RE, "sg-")
+    subnets = _matching_strings(node.child("lambda_subnet_ids"), SUBNET_RE, "subnet-")
+    if bool(groups) != bool(subnets):
+        node.child("lambda_subnet_ids" if groups else "lambda_security_groups").fail(
+            "is empty, but VPC access needs both security groups and subnets",
+            "set both lambda_security_groups and lambda_subnet_ids, or neither",
+        )
+    return AwsSettings(
+        s3_bucket=_parse_bucket(node.child("s3_bucket")),
+        lambda_runtime=_parse_runtime(node.child("lambda_runtime")),
+        lambda_timeout=node.child("lambda_timeout").integer(DEFAULT_TIMEOUT, 1, 900, "seconds"),
+        lambda_memory=node.child("lambda_memory").integer(DEFAULT_MEMORY, 128, 10240, "MB"),
+        lambda_architecture=node.child("lambda_architecture").choice(ARCHITECTURES, "x86_64"),
+        lambda_security_groups=groups,
+        lambda_subnet_ids=subnets,
+        lambda_managed_policies=_parse_managed_policies(node.child("lambda_managed_policies")),
+        lambda_inline_policies=_parse_inline_policies(node.child("lambda_inline_policies")),
+        cfn_resources=_parse_logical_map(node.child("cfn_resources"), "Type"),
+        cfn_outputs=_parse_logical_map(node.child("cfn_outputs"), "Value"),
+    )
+
+
+def _parse_bucket(node: Node) -> str:
+    name = node.string(required=True)
+    if not name:
+        return name
+    if (
+        not BUCKET_RE.fullmatch(name)
+        or ".." in name
+        or IP_ADDRESS_RE.fullmatch(name)
+        or name.startswith(("xn--", "sthree-"))
+        or name.endswith(("-s3alias", "--ol-s3"))
+    ):
+        node.fail(
+            f"{name!r} is not a valid S3 bucket name",
+            "use 3-63 lowercase letters, digits, '-' and '.', starting and ending with a "
+            "letter or digit",
+        )
+    return name
+
+
+def _parse_runtime(node: Node) -> str:
+    if node.missing:
+        return guess_runtime()
+    runtime = node.choice(LAMBDA_RUNTIMES, guess_runtime())
+    if runtime == node.value and LAMBDA_RUNTIMES[runtime] <= datetime.date.today():
+        newest = max(LAMBDA_RUNTIMES, key=_version_key)
+        node.warn(
+            f"AWS deprecated {runtime} on {LAMBDA_RUNTIMES[runtime]:%Y-%m-%d}; "
+            f"consider moving to {newest}"
+        )
+    return runtime
+
+
+def _matching_strings(node: Node, pattern: re.Pattern[str], prefix: str) -> tuple[str, ...]:
+    values = node.strings()
+    for index, value in enumerate(values):
+        if value and not pattern.fullmatch(value):
+            node.child(index).fail(
+                f"{value!r} is not a valid ID", f"IDs look like {prefix}0abc1234"
+            )
+    return values
+
+
+def _parse_managed_policies(node: Node) -> tuple[str, ...]:
+    policies = node.strings()
+    for index, policy in enumerate(policies):
+        if policy.startswith("arn:"):
+            valid = bool(ARN_RE.fullmatch(policy))
+        else:
+            valid = bool(POLICY_NAME_RE.fullmatch(policy))
+        if policy and not valid:
+            node.child(index).fail(
+                f"{policy!r} is neither a policy name nor a policy ARN",
+                "give an AWS managed policy name such as AWSLambdaDynamoDBExecutionRole, "
+                "or a full arn:aws:iam::<account>:policy/<name>",
+            )
+    return policies
+
+
+def _parse_inline_policies(node: Node) -> dict[str, Any]:
+    policies: dict[str, Any] = {}
+    for name, policy in node.mapping().items():
+        if not POLICY_NAME_RE.fullmatch(name):
+            policy.fail(f"policy name {name!r} is not valid", "use letters, digits and +=,.@_-")
+        document = policy.mapping(["Version", "Statement", "Id"])
+        statements = document.get("Statement")
+        if statements is None or not isinstance(statements.value, list) or not statements.value:
+            policy.fail(
+                "must be an IAM policy document with a Statement list",
+                "write Version: '2012-10-17' and Statement: [{Effect, Action, Resource}]",
+            )
+        policies[name] = policy.value
+    return policies
+
+
+def _parse_logical_map(node: Node, required_key: str) -> dict[str, Any]:
+    """cfn_resources / cfn_outputs: logical ID -> CloudFormation definition."""
+    entries: dict[str, Any] = {}
+    for name, entry in node.mapping().items():
+        if not LOGICAL_ID_RE.fullmatch(name):
+            entry.fail(f"{name!r} is not a valid logical ID", "use letters and digits only")
+        if not isinstance(entry.value, dict) or required_key not in entry.value:
+            entry.fail(f"must be a mapping with a {required_key} key")
+        entries[name] = entry.value
+    return entries
+
+
+def _parse_package(node: Node) -> PackageSettings:
+    entries = node.mapping(["include", "exclude"])
+    include = entries["include"].strings() if "include" in entries else ()
+    exclude = entries["exclude"].strings() if "exclude" in entries else ()
+    for key, patterns in (("include", include), ("exclude", exclude)):
+        for index, pattern in enumerate(patterns):
+            if pattern.startswith("/") or ".." in Path(pattern).parts:
+                node.child(key).child(index).fail(
+                    f"{pattern!r} points outside the project",
+                    "write patterns relative to the folder of slam.yaml",
+                )
+    return PackageSettings(include, exclude)

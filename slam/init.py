@@ -1,0 +1,164 @@
+"""``slam init``: write a commented, valid slam.yaml for a function or WSGI app."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import string
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import (
+    ARCHITECTURES,
+    DEFAULT_MEMORY,
+    DEFAULT_REQUIREMENTS,
+    DEFAULT_TIMEOUT,
+    Function,
+    config_from_text,
+    guess_runtime,
+)
+from .errors import SlamError, UsageError
+from .files import write_atomically
+from .plugins import Plugin
+from .schema import ConfigError, dotted
+
+FUNCTION_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_]\w*)")
+BUCKET_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
+DONE = (
+    "The configuration file for your project has been generated. "
+    "Remember to add {file} to source control."
+)
+
+# Which option set each slam.yaml key, to report init's mistakes in the user's words.
+OPTION_FOR_KEY = {
+    "name": "--name",
+    "description": "--description",
+    "requirements": "--requirements",
+    "stage_environments": "--stages",
+    "devstage": "--stages",
+    "aws.s3_bucket": "--bucket",
+    "aws.lambda_timeout": "--timeout",
+    "aws.lambda_memory": "--memory",
+    "aws.lambda_runtime": "--runtime",
+    "aws.lambda_architecture": "--architecture",
+    "dynamodb_tables": "--dynamodb-tables",
+}
+
+
+def function_spec(text: str) -> Function:
+    """argparse type for ``module:function``."""
+    match = FUNCTION_RE.fullmatch(text)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not in the format module:function (e.g. fizzbuzz:fizzbuzz)"
+        )
+    return Function(match[1], match[2])
+
+
+def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+    parser.add_argument(
+        "function",
+        type=function_spec,
+        help="The function or callable to deploy, in the format module:function.",
+    )
+    parser.add_argument("--name", help="API name.")
+    parser.add_argument("--description", default="", help="Description of the API.")
+    parser.add_argument("--bucket", help="S3 bucket where lambda packages are stored.")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        help="The timeout for the lambda function in seconds.",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY,
+        help="The memory allocation for the lambda function in megabytes.",
+    )
+    parser.add_argument(
+        "--stages", default="dev", help="Comma-separated list of stage environments to deploy."
+    )
+    parser.add_argument(
+        "--requirements",
+        default=DEFAULT_REQUIREMENTS,
+        help="The location of the project's requirements file.",
+    )
+    parser.add_argument(
+        "--runtime", help="The Lambda runtime to use, such as python3.12 or python3.13."
+    )
+    parser.add_argument(
+        "--architecture",
+        default=ARCHITECTURES[0],
+        help="The processor architecture of the function: x86_64 (default) or arm64.",
+    )
+    for plugin in plugins:
+        plugin.add_init_arguments(parser)
+
+
+def project_name(module: str) -> str:
+    """The default project name: the module, with '_' and '.' turned into '-'."""
+    return re.sub(r"[_.]", "-", module)
+
+
+def default_bucket(name: str) -> str:
+    """``<name>-<8 random lowercase letters or digits>``, within S3's 63 characters."""
+    suffix = "".join(secrets.choice(BUCKET_SUFFIX_ALPHABET) for _ in range(8))
+    return f"{name.lower()[:54].rstrip('-.')}-{suffix}"
+
+
+def render_config(args: argparse.Namespace, plugins: Sequence[Plugin]) -> str:
+    from .templating import render
+
+    function: Function = args.function
+    name = args.name or project_name(function.module)
+    stages = [stage.strip() for stage in args.stages.split(",") if stage.strip()]
+    return render(
+        "slam.yaml.j2",
+        name=name,
+        description=args.description,
+        module=function.module,
+        app=function.app,
+        requirements=args.requirements,
+        devstage=stages[0] if stages else "",
+        stages=stages,
+        bucket=args.bucket or default_bucket(name),
+        timeout=args.timeout,
+        memory=args.memory,
+        runtime=args.runtime or guess_runtime(),
+        architecture=args.architecture,
+        plugin_sections=[plugin.init_section(args) for plugin in plugins],
+    )
+
+
+def run(args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin]) -> list[str]:
+    """Write the configuration file; returns the lines to show the user."""
+    if config_file.exists():
+        raise SlamError(
+            f"{config_file} already exists",
+            "edit it, or remove it to start over (slam init never overwrites it)",
+        )
+    text = render_config(args, plugins)
+    try:
+        config = config_from_text(text, config_file, plugins)
+    except ConfigError as exc:
+        raise _in_option_terms(exc) from None
+    write_atomically(config_file, text, overwrite=False)
+    return [*(f"warning: {line}" for line in config.warnings), DONE.format(file=config_file)]
+
+
+def _in_option_terms(error: ConfigError) -> UsageError:
+    problem = error.problems[0]
+    key = dotted(problem.path)
+    option = next(
+        (
+            flag
+            for prefix, flag in OPTION_FOR_KEY.items()
+            if key == prefix or key.startswith(prefix + ".")
+        ),
+        None,
+    )
+    if option is None and key.startswith("function"):
+        option = "function"
+    return UsageError(f"{option or key}: {problem.message}", problem.hint)

@@ -1,0 +1,75 @@
+"""The ``wsgi`` plugin: deploy ``function`` as a WSGI web app behind API Gateway."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Config
+from ..errors import UsageError
+from ..schema import Node
+from ..templating import render
+from . import Plugin
+
+BASE_PATH_RE = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+")
+
+
+@dataclass(frozen=True)
+class WsgiSettings:
+    deploy_api_gateway: bool = True
+    log_stages: tuple[str, ...] = ()
+    base_path: str | None = None
+
+
+class WsgiPlugin(Plugin):
+    name = "wsgi"
+    config_key = "wsgi"
+    order = 10
+
+    def add_init_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--wsgi", action="store_true", help="Treat the given function as a WSGI app."
+        )
+        parser.add_argument(
+            "--no-api-gateway", action="store_true", help="Do not deploy API Gateway."
+        )
+
+    def init_section(self, args: argparse.Namespace) -> str:
+        if args.no_api_gateway and not args.wsgi:
+            raise UsageError("--no-api-gateway only applies to WSGI apps", "add --wsgi")
+        return render(
+            "init/wsgi.yaml.j2", enabled=args.wsgi, deploy_api_gateway=not args.no_api_gateway
+        )
+
+    def parse_config(self, node: Node, config: Config) -> WsgiSettings:
+        entries = node.mapping(["deploy_api_gateway", "log_stages", "base_path"])
+        log_stages = entries["log_stages"].strings() if "log_stages" in entries else ()
+        for index, stage in enumerate(log_stages):
+            if stage not in config.stages:
+                node.child("log_stages").child(index).fail(
+                    f"{stage!r} is not a configured stage",
+                    f"use stages from stage_environments: {', '.join(config.stages)}",
+                )
+        return WsgiSettings(
+            deploy_api_gateway=node.child("deploy_api_gateway").boolean(True),
+            log_stages=log_stages,
+            base_path=_parse_base_path(node.child("base_path")),
+        )
+
+    def runtime_options(self, config: Config, settings: WsgiSettings) -> Mapping[str, Any]:
+        return {"base_path": settings.base_path}
+
+
+def _parse_base_path(node: Node) -> str | None:
+    if node.missing:
+        return None
+    path = node.string()
+    if path and not BASE_PATH_RE.fullmatch(path):
+        node.fail(f"{path!r} is not a valid base path", "write it like /api, with no trailing /")
+    return path or None
+
+
+plugin = WsgiPlugin()

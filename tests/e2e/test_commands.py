@@ -1,0 +1,49 @@
+"""The installed ``slam`` command and ``python -m slam``, run as a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from slam import __version__
+
+SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
+
+
+def slam(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SLAM, *argv], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_console_script_and_module_agree(tmp_path: Path):
+    script = slam(tmp_path, "--version")
+    module = subprocess.run(
+        [sys.executable, "-m", "slam", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (script.returncode, script.stdout) == (0, f"slam {__version__}\n")
+    assert (module.returncode, module.stdout) == (0, f"slam {__version__}\n")
+
+
+def test_init_then_refuse_to_overwrite(tmp_path: Path):
+    first = slam(tmp_path, "init", "fizzbuzz:fizzbuzz")
+    assert first.returncode == 0
+    assert first.stdout == (
+        "The configuration file for your project has been generated. "
+        "Remember to add slam.yaml to source control.\n"
+    )
+    written = (tmp_path / "slam.yaml").read_text()
+    second = slam(tmp_path, "init", "other:app")
+    assert second.returncode == 1
+    assert second.stderr.startswith("slam: error: slam.yaml already exists\n")
+    assert (tmp_path / "slam.yaml").read_text() == written
+
+
+def test_usage_error_exit_code(tmp_path: Path):
+    result = slam(tmp_path, "init", "not-a-function")
+    assert result.returncode == 2
+    assert (
+        result.stderr.splitlines()[0]
+        == "usage: slam init [-h] [--name NAME] [--description DESCRIPTION]"
+    )

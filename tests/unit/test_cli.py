@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slam import __version__
+from slam.cli import main
+
+from .plugins.conftest import InstallPlugin, install_plugin  # noqa: F401  (fixture)
+
+BUGGY_PLUGIN = """
+from slam.plugins import Plugin
+
+class Buggy(Plugin):
+    name = "buggy"
+    config_key = "buggy"
+
+    def init_section(self, args):
+        raise ZeroDivisionError("division by zero")
+
+plugin = Buggy()
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]):
+    assert run(capsys, "--version") == (0, f"slam {__version__}\n", "")
+
+
+def test_help_lists_the_commands_and_global_options(capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert out.startswith("usage: slam [-h] [--config-file CONFIG_FILE]")
+    for text in (
+        "init                Generate a configuration file.",
+        "--config-file CONFIG_FILE, -c CONFIG_FILE",
+        "--region REGION",
+        "--profile PROFILE",
+        "--debug",
+    ):
+        assert text in out
+
+
+def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
+    code, _, err = run(capsys)
+    assert code == 2
+    assert "the following arguments are required: {" in err
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
+    code, _, err = run(capsys, "deploi")
+    assert code == 2
+    assert "invalid choice: 'deploi'" in err
+
+
+def test_user_errors_have_no_traceback_unless_debugging(
+    project: Path, capsys: pytest.CaptureFixture[str]
+):
+    (project / "slam.yaml").write_text("x")
+    code, out, err = run(capsys, "init", "app:app")
+    assert (code, out) == (1, "")
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "--debug", "init", "app:app")
+    assert code == 1
+    assert "Traceback (most recent call last)" in err
+    assert err.endswith(
+        "slam: error: slam.yaml already exists\n"
+        "hint: edit it, or remove it to start over (slam init never overwrites it)\n"
+    )
+
+
+def test_unexpected_errors_are_one_line_unless_debugging(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    install_plugin: InstallPlugin,  # noqa: F811
+):
+    install_plugin("buggy", "slam_buggy", BUGGY_PLUGIN)
+    assert run(capsys, "init", "app:app") == (
+        1,
+        "",
+        "slam: error: unexpected ZeroDivisionError: division by zero\n"
+        "hint: re-run with --debug to see where it happened\n",
+    )
+    code, _, err = run(capsys, "--debug", "init", "app:app")
+    assert code == 1
+    assert 'raise ZeroDivisionError("division by zero")' in err
+    assert not (project / "slam.yaml").exists()
