@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import secrets
 import string
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,6 +103,8 @@ def project_name(module: str) -> str:
 
 def default_bucket(name: str) -> str:
     """``<name>-<8 random lowercase letters or digits>``, within S3's 63 characters."""
+    import secrets
+
     suffix = "".join(secrets.choice(BUCKET_SUFFIX_ALPHABET) for _ in range(8))
     return f"{name.lower()[:54].rstrip('-.')}-{suffix}"
 

@@ -13,18 +13,14 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import SlamError
 
-KeyPath = tuple[str | int, ...]
+if TYPE_CHECKING:
+    import yaml
 
-try:  # the C loader is several times faster; PyYAML wheels include it
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+KeyPath = tuple[str | int, ...]
 
 
 def dotted(path: KeyPath) -> str:
@@ -92,7 +88,10 @@ class Document:
 
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text, recording the line of every key; syntax errors become ConfigError."""
-    loader = _Loader(text)
+    import yaml  # imported here so that `slam --help` does not pay for it
+
+    # the C loader is several times faster; PyYAML's wheels include it
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -130,6 +129,8 @@ def load_yaml_file(path: Path) -> Document:
 
 def _record_lines(node: yaml.Node, path: KeyPath, document: Document, line: int) -> None:
     """Record the line of every key (where its name is written) and of every list item."""
+    import yaml
+
     document.lines[path] = line
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
