@@ -48,8 +48,30 @@ def _run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _template_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("json", "yaml"),
+        default="json",
+        help="Print the template as JSON (the default) or YAML.",
+    )
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    from .cloudformation import build_template, to_json, to_yaml
+
+    template = build_template(load_project(args))
+    sys.stdout.write(to_yaml(template) if args.format == "yaml" else to_json(template))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "init": Command("Generate a configuration file.", _init_arguments, _run_init, True),
+    "template": Command(
+        "Print the default Cloudformation deployment template.",
+        _template_arguments,
+        _run_template,
+    ),
 }
 
 

@@ -6,11 +6,12 @@ import argparse
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import Config, logical_id
 from ..errors import UsageError
 from ..schema import Node
-from ..templating import render
+from ..templating import render, render_yaml
 from . import Plugin
 
 TABLE_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,255}")
@@ -25,6 +26,19 @@ TABLE_KEYS = (
     "local_secondary_indexes",
     "global_secondary_indexes",
     "retain",
+)
+# Read and write items; nothing that changes or deletes the tables themselves.
+TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:UpdateItem",
 )
 MAX_CAPACITY = 1_000_000
 MAX_LOCAL_INDEXES = 5
@@ -109,6 +123,84 @@ class DynamoDbPlugin(Plugin):
             ids[logical_id(name)] = name
             tables.append(_parse_table(name, table_node))
         return DynamoDbSettings(tuple(tables))
+
+    def cloudformation(self, config: Config, settings: DynamoDbSettings) -> Mapping[str, Any]:
+        from ..cloudformation import stage_names
+
+        tables = []
+        resources: list[Any] = []
+        for table in settings.tables:
+            for stage in stage_names(config):
+                table_id = f"{stage.id}{logical_id(table.name)}Table"
+                properties = table_properties(table, f"{stage.name}.{table.name}")
+                tables.append({"id": table_id, "retain": table.retain, "properties": properties})
+                resources.append({"Fn::GetAtt": [table_id, "Arn"]})
+                resources.extend(
+                    {"Fn::Sub": f"${{{table_id}.Arn}}/index/{index.name}"}
+                    for index in (*table.local_indexes, *table.global_indexes)
+                )
+        return dict(
+            render_yaml(
+                "cloudformation/dynamodb.yaml.j2",
+                tables=tables,
+                actions=list(TABLE_ACTIONS),
+                resources=resources,
+            )
+        )
+
+
+def table_properties(table: Table, name: str) -> dict[str, Any]:
+    """The AWS::DynamoDB::Table properties of one table on one stage."""
+    properties: dict[str, Any] = {
+        "TableName": name,
+        "AttributeDefinitions": [
+            {"AttributeName": attribute, "AttributeType": kind}
+            for attribute, kind in table.key_attributes().items()
+        ],
+        "KeySchema": _key_schema(table.hash_key, table.range_key),
+        **_billing(table.throughput),
+    }
+    if table.local_indexes:
+        properties["LocalSecondaryIndexes"] = [_index(index) for index in table.local_indexes]
+    if table.global_indexes:
+        properties["GlobalSecondaryIndexes"] = [_index(index) for index in table.global_indexes]
+    return properties
+
+
+def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return schema
+
+
+def _billing(throughput: Throughput | None) -> dict[str, Any]:
+    if throughput is None:
+        return {"BillingMode": "PAY_PER_REQUEST"}
+    return {
+        "BillingMode": "PROVISIONED",
+        "ProvisionedThroughput": {
+            "ReadCapacityUnits": throughput.read,
+            "WriteCapacityUnits": throughput.write,
+        },
+    }
+
+
+def _index(index: Index) -> dict[str, Any]:
+    if index.projection == "all":
+        projection: dict[str, Any] = {"ProjectionType": "ALL"}
+    elif index.projection:
+        projection = {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projection)}
+    else:
+        projection = {"ProjectionType": "KEYS_ONLY"}
+    properties = {
+        "IndexName": index.name,
+        "KeySchema": _key_schema(index.hash_key, index.range_key),
+        "Projection": projection,
+    }
+    if index.throughput is not None:
+        properties["ProvisionedThroughput"] = _billing(index.throughput)["ProvisionedThroughput"]
+    return properties
 
 
 def _parse_table(name: str, node: Node) -> Table:

@@ -11,7 +11,7 @@ from typing import Any
 from ..config import Config
 from ..errors import UsageError
 from ..schema import Node
-from ..templating import render
+from ..templating import render, render_yaml
 from . import Plugin
 
 BASE_PATH_RE = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+")
@@ -57,6 +57,22 @@ class WsgiPlugin(Plugin):
             deploy_api_gateway=node.child("deploy_api_gateway").boolean(True),
             log_stages=log_stages,
             base_path=_parse_base_path(node.child("base_path")),
+        )
+
+    def cloudformation(self, config: Config, settings: WsgiSettings) -> Mapping[str, Any]:
+        if not settings.deploy_api_gateway:
+            return {}
+        from ..cloudformation import stack_description, stage_names
+
+        return dict(
+            render_yaml(
+                "cloudformation/wsgi.yaml.j2",
+                name=config.name,
+                description=stack_description(config),
+                stages=stage_names(config),
+                logging=bool(settings.log_stages),
+                log_stages=settings.log_stages,
+            )
         )
 
     def runtime_options(self, config: Config, settings: WsgiSettings) -> Mapping[str, Any]:

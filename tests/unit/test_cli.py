@@ -91,3 +91,53 @@ def test_unexpected_errors_are_one_line_unless_debugging(
     assert code == 1
     assert 'raise ZeroDivisionError("division by zero")' in err
     assert not (project / "slam.yaml").exists()
+
+
+def test_template_prints_json_and_yaml(project: Path, capsys: pytest.CaptureFixture[str]):
+    import json
+
+    import yaml
+
+    assert main(["init", "tasks_api:app", "--wsgi", "--dynamodb-tables", "tasks"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "template")
+    assert (code, err) == (0, "")
+    template = json.loads(out)
+    assert out == json.dumps(template, indent=2) + "\n"
+    assert {"Function", "Api", "DevTasksTable"} <= set(template["Resources"])
+    code, out, _ = run(capsys, "template", "--format", "yaml")
+    assert code == 0
+    assert yaml.safe_load(out) == template
+
+
+def test_template_reports_config_errors(project: Path, capsys: pytest.CaptureFixture[str]):
+    assert run(capsys, "template")[:2] == (1, "")
+    assert main(["init", "app:app"]) == 0
+    capsys.readouterr()
+    config = project / "slam.yaml"
+    config.write_text(config.read_text().replace("lambda_memory: 128", "lambda_memory: 64"))
+    code, out, err = run(capsys, "template")
+    assert (code, out) == (1, "")
+    assert "slam.yaml:" in err
+    assert (
+        ": aws.lambda_memory: 64 is out of range\nhint: use a number of MB from 128 to 10240\n"
+        in err
+    )
+
+
+def test_template_refuses_a_clashing_user_resource(
+    project: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["init", "app:app"]) == 0
+    capsys.readouterr()
+    config = project / "slam.yaml"
+    text = config.read_text().replace(
+        "  cfn_resources:\n", "  cfn_resources:\n    Function: {Type: AWS::SQS::Queue}\n"
+    )
+    config.write_text(text)
+    code, out, err = run(capsys, "template")
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        "slam: error: slam.yaml: aws.cfn_resources.Function: logical ID 'Function' is already "
+        "used by slam's template\n"
+    )
