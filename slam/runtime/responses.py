@@ -1,0 +1,173 @@
+"""Turn a WSGI response into the dict each kind of Lambda trigger expects.
+
+One function per response format, each ``(status, headers, body) -> dict``:
+
+- :func:`v1_response`: REST API and HTTP API payload 1.0. ``multiValueHeaders`` keeps
+  every header, duplicates and Set-Cookie included.
+- :func:`v2_response`: HTTP API payload 2.0 and Function URLs. Set-Cookie headers go into
+  ``cookies``; other repeated headers are joined with ``", "``.
+- :func:`alb_response`: ALB with multi-value headers off. Repeated Set-Cookie headers are
+  sent under differently-cased names (``Set-Cookie``, ``set-cookie``, ``SET-COOKIE``...),
+  which ALB passes on as separate headers; other repeated headers are joined.
+- :func:`alb_multi_value_response`: ALB with multi-value headers on.
+
+``statusCode`` is an int; ALB responses also carry ``statusDescription`` (``"200 OK"``).
+Header values the app sent as latin-1 strings of UTF-8 bytes come back as text, without
+surrounding whitespace.
+The body is text when its Content-Type is textual (``text/*``, JSON, XML, JavaScript,
+``+json``, ``+xml``), has no Content-Encoding and is valid UTF-8; otherwise it is base64.
+"""
+
+from __future__ import annotations
+
+from binascii import b2a_base64
+from itertools import product
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._typing import Headers, Result
+
+_TEXT_TYPES = frozenset(
+    (
+        "application/json",
+        "application/xml",
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+    )
+)
+
+
+def v1_response(status: str, headers: Headers, body: bytes) -> Result:
+    """Response for REST API and HTTP API payload 1.0 events."""
+    text, is_base64 = encode_body(headers, body)
+    return {
+        "statusCode": int(status[:3]),
+        "multiValueHeaders": _multi_value_headers(headers),
+        "body": text,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def v2_response(status: str, headers: Headers, body: bytes) -> Result:
+    """Response for HTTP API payload 2.0 and Lambda Function URL events."""
+    text, is_base64 = encode_body(headers, body)
+    single: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            cookies.append(_text(value))
+        else:
+            _join(single, name, _text(value))
+    return {
+        "statusCode": int(status[:3]),
+        "headers": single,
+        "cookies": cookies,
+        "body": text,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def alb_response(status: str, headers: Headers, body: bytes) -> Result:
+    """Response for ALB events with multi-value headers off."""
+    text, is_base64 = encode_body(headers, body)
+    single: dict[str, str] = {}
+    cookies = 0
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            single[_set_cookie_name(cookies)] = _text(value)
+            cookies += 1
+        else:
+            _join(single, name, _text(value))
+    return {
+        "statusCode": int(status[:3]),
+        "statusDescription": status,
+        "headers": single,
+        "body": text,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def alb_multi_value_response(status: str, headers: Headers, body: bytes) -> Result:
+    """Response for ALB events with multi-value headers on."""
+    text, is_base64 = encode_body(headers, body)
+    return {
+        "statusCode": int(status[:3]),
+        "statusDescription": status,
+        "multiValueHeaders": _multi_value_headers(headers),
+        "body": text,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def encode_body(headers: Headers, body: bytes) -> tuple[str, bool]:
+    """Return the body as Lambda carries it, and whether that is base64."""
+    if not body:
+        return "", False
+    content_type = ""
+    encoded = False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "content-type":
+            content_type = value
+        elif lowered == "content-encoding":
+            encoded = True
+    if not encoded and is_textual(content_type):
+        try:
+            return body.decode(), False
+        except UnicodeDecodeError:  # declared as text, but is not UTF-8
+            pass
+    return b2a_base64(body, newline=False).decode("ascii"), True
+
+
+def is_textual(content_type: str) -> bool:
+    """Say whether a Content-Type names text that can travel in a JSON string."""
+    mime = content_type.partition(";")[0].strip().lower()
+    return mime.startswith("text/") or mime in _TEXT_TYPES or mime.endswith(("+json", "+xml"))
+
+
+def _multi_value_headers(headers: Headers) -> dict[str, list[str]]:
+    multi_value: dict[str, list[str]] = {}
+    for name, value in headers:
+        values = multi_value.get(name)
+        if values is None:
+            multi_value[name] = [_text(value)]
+        else:
+            values.append(_text(value))
+    return multi_value
+
+
+def _join(single: dict[str, str], name: str, value: str) -> None:
+    previous = single.get(name)
+    single[name] = value if previous is None else previous + ", " + value
+
+
+def _text(value: str) -> str:
+    """Undo PEP 3333's latin-1 view of a header value when its bytes are UTF-8.
+
+    Surrounding whitespace is not part of a value (Django's cookies start with a space).
+    """
+    if value.isascii():
+        return value.strip()
+    try:
+        return value.encode("latin-1").decode().strip()
+    except UnicodeError:
+        return value.strip()
+
+
+_SET_COOKIE_NAMES: list[str] = []
+
+
+def _set_cookie_name(index: int) -> str:
+    """The index-th spelling of Set-Cookie; there are 512 (2 ** 9 letter cases)."""
+    if not _SET_COOKIE_NAMES:
+        cases = [(char, char.upper()) if char.isalpha() else (char,) for char in "set-cookie"]
+        spellings = ["".join(letters) for letters in product(*cases)]
+        spellings.remove("Set-Cookie")
+        _SET_COOKIE_NAMES.extend(["Set-Cookie", *spellings])
+    if index >= len(_SET_COOKIE_NAMES):
+        raise ValueError(
+            f"an ALB response without multi-value headers can carry at most "
+            f"{len(_SET_COOKIE_NAMES)} Set-Cookie headers"
+        )
+    return _SET_COOKIE_NAMES[index]
