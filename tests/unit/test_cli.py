@@ -1,13 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from slam import __version__
 from slam.cli import main
-
-from .plugins.conftest import InstallPlugin, install_plugin  # noqa: F401  (fixture)
 
 BUGGY_PLUGIN = """
 from slam.plugins import Plugin
@@ -78,7 +77,7 @@ def test_user_errors_have_no_traceback_unless_debugging(
 def test_unexpected_errors_are_one_line_unless_debugging(
     project: Path,
     capsys: pytest.CaptureFixture[str],
-    install_plugin: InstallPlugin,  # noqa: F811
+    install_plugin: Callable[[str, str, str], None],
 ):
     install_plugin("buggy", "slam_buggy", BUGGY_PLUGIN)
     assert run(capsys, "init", "app:app") == (

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,6 @@ from slam.cli import main
 from slam.config import load_config
 from slam.errors import SlamError
 from slam.plugins import load_plugins
-
-from .conftest import InstallPlugin
 
 NOTIFY_PLUGIN = """
 from dataclasses import dataclass
@@ -50,7 +49,9 @@ def test_builtin_plugins_are_registered_through_entry_points():
 
 
 def test_an_installed_plugin_adds_options_and_a_config_section(
-    project: Path, install_plugin: InstallPlugin, capsys: pytest.CaptureFixture[str]
+    project: Path,
+    install_plugin: Callable[[str, str, str], None],
+    capsys: pytest.CaptureFixture[str],
 ):
     install_plugin("notify", "slam_notify", NOTIFY_PLUGIN)
     assert [plugin.name for plugin in load_plugins()] == ["wsgi", "dynamodb", "notify"]
@@ -61,7 +62,9 @@ def test_an_installed_plugin_adds_options_and_a_config_section(
 
 
 def test_an_installed_plugin_validates_its_section(
-    project: Path, install_plugin: InstallPlugin, capsys: pytest.CaptureFixture[str]
+    project: Path,
+    install_plugin: Callable[[str, str, str], None],
+    capsys: pytest.CaptureFixture[str],
 ):
     install_plugin("notify", "slam_notify", NOTIFY_PLUGIN)
     assert main(["init", "app:app", "--notify-email", "nobody"]) == 2
@@ -78,7 +81,7 @@ def test_without_the_plugin_its_section_is_an_unknown_key(
         load_config("slam.yaml")
 
 
-def test_a_plugin_that_fails_to_import_is_named(install_plugin: InstallPlugin):
+def test_a_plugin_that_fails_to_import_is_named(install_plugin: Callable[[str, str, str], None]):
     install_plugin("broken", "slam_broken", "import not_a_module_anywhere\n")
     with pytest.raises(SlamError) as caught:
         load_plugins()
@@ -87,13 +90,15 @@ def test_a_plugin_that_fails_to_import_is_named(install_plugin: InstallPlugin):
     )
 
 
-def test_an_entry_point_that_is_not_a_plugin_is_rejected(install_plugin: InstallPlugin):
+def test_an_entry_point_that_is_not_a_plugin_is_rejected(
+    install_plugin: Callable[[str, str, str], None],
+):
     install_plugin("odd", "slam_odd", "plugin = object()\n")
     with pytest.raises(SlamError, match="is not a slam Plugin instance"):
         load_plugins()
 
 
-def test_two_plugins_may_not_own_the_same_key(install_plugin: InstallPlugin):
+def test_two_plugins_may_not_own_the_same_key(install_plugin: Callable[[str, str, str], None]):
     source = NOTIFY_PLUGIN.replace('config_key = "notify"', 'config_key = "wsgi"')
     install_plugin("other", "slam_other", source.replace('name = "notify"', 'name = "other"'))
     with pytest.raises(SlamError, match=r"'other' and 'wsgi' both claim the slam\.yaml key 'wsgi'"):
@@ -101,7 +106,9 @@ def test_two_plugins_may_not_own_the_same_key(install_plugin: InstallPlugin):
 
 
 def test_a_broken_plugin_is_a_clean_cli_error(
-    project: Path, install_plugin: InstallPlugin, capsys: pytest.CaptureFixture[str]
+    project: Path,
+    install_plugin: Callable[[str, str, str], None],
+    capsys: pytest.CaptureFixture[str],
 ):
     install_plugin("broken", "slam_broken", "raise RuntimeError('boom')\n")
     assert main(["init", "app:app"]) == 1
