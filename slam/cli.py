@@ -43,8 +43,9 @@ def _run_init(args: argparse.Namespace) -> int:
     from . import init
     from .plugins import load_plugins
 
-    for line in init.run(args, Path(args.config_file), load_plugins()):
-        print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
+    config = init.run(args, Path(args.config_file), load_plugins())
+    print_warnings(config)
+    print(init.DONE.format(file=args.config_file))
     return EXIT_OK
 
 
@@ -80,9 +81,13 @@ def load_project(args: argparse.Namespace) -> Config:
     from .config import load_config
 
     config = load_config(Path(args.config_file))
+    print_warnings(config)
+    return config
+
+
+def print_warnings(config: Config) -> None:
     for warning in config.warnings:
         print(f"slam: warning: {warning}", file=sys.stderr)
-    return config
 
 
 def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:

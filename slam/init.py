@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import (
     ARCHITECTURES,
+    Config,
     DEFAULT_MEMORY,
     DEFAULT_REQUIREMENTS,
     DEFAULT_TIMEOUT,
@@ -133,8 +134,8 @@ def render_config(args: argparse.Namespace, plugins: Sequence[Plugin]) -> str:
     )
 
 
-def run(args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin]) -> list[str]:
-    """Write the configuration file; returns the lines to show the user."""
+def run(args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin]) -> Config:
+    """Write the configuration file and return what it configures."""
     if config_file.exists():
         raise SlamError(
             f"{config_file} already exists",
@@ -146,7 +147,7 @@ def run(args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin]) 
     except ConfigError as exc:
         raise _in_option_terms(exc) from None
     write_atomically(config_file, text, overwrite=False)
-    return [*(f"warning: {line}" for line in config.warnings), DONE.format(file=config_file)]
+    return config
 
 
 def _in_option_terms(error: ConfigError) -> UsageError:
