@@ -29,7 +29,7 @@ ARCHITECTURES = ("x86_64", "arm64")
 
 # Lambda's Python runtimes and the date AWS deprecates each (AWS's published schedule).
 LAMBDA_RUNTIMES: dict[str, datetime.date] = {
-    "python3.10": datetime.date(2026, 6, 30),
+    "python3.10": datetime.date(2026, 10, 31),
     "python3.11": datetime.date(2027, 6, 30),
     "python3.12": datetime.date(2028, 10, 31),
     "python3.13": datetime.date(2029, 6, 30),
@@ -152,11 +152,17 @@ def logical_id(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
 
 
-def guess_runtime(version: Sequence[int] | None = None) -> str:
-    """The Lambda runtime matching a Python version (default: this one), else the newest."""
+def guess_runtime(version: Sequence[int] | None = None, today: datetime.date | None = None) -> str:
+    """The Lambda runtime of a Python version (default: this one), if AWS still supports it.
+
+    Otherwise the newest runtime: a new project should not start on a deprecated one.
+    """
     major, minor = version or sys.version_info[:2]
     candidate = f"python{major}.{minor}"
-    return candidate if candidate in LAMBDA_RUNTIMES else max(LAMBDA_RUNTIMES, key=_version_key)
+    deprecation = LAMBDA_RUNTIMES.get(candidate)
+    if deprecation and deprecation > (today or datetime.date.today()):
+        return candidate
+    return max(LAMBDA_RUNTIMES, key=_version_key)
 
 
 def _version_key(runtime: str) -> tuple[int, ...]:

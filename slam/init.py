@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .config import (
     ARCHITECTURES,
-    Config,
     DEFAULT_MEMORY,
     DEFAULT_REQUIREMENTS,
     DEFAULT_TIMEOUT,
+    Config,
     Function,
     config_from_text,
     guess_runtime,

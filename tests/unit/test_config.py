@@ -312,3 +312,9 @@ def test_runtime_guess_follows_the_running_python():
     assert guess_runtime((3, 12)) == "python3.12"
     assert guess_runtime((3, 9)) == "python3.14"
     assert guess_runtime((4, 0)) == "python3.14"
+
+
+def test_runtime_guess_skips_deprecated_runtimes():
+    before, after = datetime.date(2026, 10, 30), datetime.date(2026, 10, 31)
+    assert guess_runtime((3, 10), today=before) == "python3.10"
+    assert guess_runtime((3, 10), today=after) == "python3.14"

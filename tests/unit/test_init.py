@@ -201,7 +201,7 @@ def test_deprecated_runtime_is_written_with_a_warning(
     code, out, err = init(capsys, "app:app", "--runtime", "python3.10")
     assert (code, out) == (0, DONE)
     assert err == (
-        "slam: warning: slam.yaml: aws.lambda_runtime: AWS deprecated python3.10 on 2026-06-30; "
+        "slam: warning: slam.yaml: aws.lambda_runtime: AWS deprecated python3.10 on 2026-10-31; "
         "consider moving to python3.14\n"
     )
 
