@@ -112,8 +112,20 @@ def load_task(task_id: str) -> Task:
     return from_item(found["Item"])
 
 
-def save_task(task: Task) -> None:
-    dynamodb().put_item(TableName=table_name(), Item=to_item(task))
+def save_task(task: Task, *, replace: bool = False) -> None:
+    """Store a task; with ``replace``, only over one that still exists (else a 404)."""
+    if not replace:
+        dynamodb().put_item(TableName=table_name(), Item=to_item(task))
+        return
+    try:
+        # a delete landing between our read and this write must not bring the task back
+        dynamodb().put_item(
+            TableName=table_name(),
+            Item=to_item(task),
+            ConditionExpression="attribute_exists(id)",
+        )
+    except dynamodb().exceptions.ConditionalCheckFailedException:
+        abort(404, description="task not found")
 
 
 def task_json(task: Task) -> dict[str, Any]:
@@ -234,7 +246,7 @@ def update_task(task_id: str) -> dict[str, Any]:
     fields = task_fields(json_body())
     task = load_task(task_id)
     task.update(fields)  # type: ignore[typeddict-item]
-    save_task(task)
+    save_task(task, replace=True)
     return {"task": task_json(task)}
 
 

@@ -332,6 +332,25 @@ def test_update_unknown_task_is_404(client: FlaskClient, dynamodb: Any) -> None:
     assert stored_items(dynamodb, "dev.tasks") == []
 
 
+def test_update_racing_a_delete_does_not_resurrect_the_task(
+    client: FlaskClient, dynamodb: Any, tasks_api: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task = create(client, title="doomed")
+    read_task = tasks_api.load_task
+
+    def read_then_deleted_elsewhere(task_id: str) -> Any:
+        found = read_task(task_id)
+        dynamodb.delete_item(TableName="dev.tasks", Key={"id": {"S": task_id}})
+        return found
+
+    monkeypatch.setattr(tasks_api, "load_task", read_then_deleted_elsewhere)
+    response = client.put(f"/tasks/{task['id']}", json={"done": True}, auth=AUTH)
+
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "task not found"}
+    assert stored_items(dynamodb, "dev.tasks") == []
+
+
 # --- delete --------------------------------------------------------------------------
 
 
