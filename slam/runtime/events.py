@@ -99,20 +99,21 @@ def v1_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     else:
         _add_headers(environ, event.get("headers") or {})
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
-    stage_prefix = _stage_prefix(host, request_context.get("stage"))
-    path = _decode_path(event.get("path") or "/")
-    if stage_prefix and event.get("version") != "1.0":
-        environ["SCRIPT_NAME"], environ["PATH_INFO"] = stage_prefix, path
-    else:
-        prefix = stage_prefix or _custom_base(host, base_path)
-        environ["SCRIPT_NAME"], environ["PATH_INFO"] = _split(path, prefix)
+    # REST APIs leave the stage out of `path`, HTTP APIs (payload 1.0) keep it
+    stage_in_path = event.get("version") == "1.0"
+    _set_paths(
+        environ, event.get("path"), host, request_context.get("stage"), base_path, stage_in_path
+    )
     environ["QUERY_STRING"] = _query(
         event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"),
         _quote,
     )
     _set_server(environ, host)
     identity = request_context.get("identity") or {}
-    _set_remote(environ, identity.get("sourceIp"), _principal(request_context, identity))
+    if identity.get("sourceIp"):
+        environ["REMOTE_ADDR"] = identity["sourceIp"]
+    if request_context.get("authorizer") or identity.get("userArn"):
+        _set_user(environ, request_context, identity)
     return environ
 
 
@@ -131,15 +132,16 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     _add_headers(environ, event.get("headers") or {})
     cookies = event.get("cookies")
     if cookies:
-        _add_header(environ, "cookie", "; ".join(cookies))
+        _add_headers(environ, {"cookie": "; ".join(cookies)})
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
-    prefix = _stage_prefix(host, request_context.get("stage")) or _custom_base(host, base_path)
-    environ["SCRIPT_NAME"], environ["PATH_INFO"] = _split(
-        _decode_path(event.get("rawPath") or "/"), prefix
-    )
-    environ["QUERY_STRING"] = _requote(event.get("rawQueryString") or "")
+    _set_paths(environ, event.get("rawPath"), host, request_context.get("stage"), base_path, True)
+    query = event.get("rawQueryString") or ""
+    environ["QUERY_STRING"] = _requote(query) if query.rstrip(_VISIBLE) else query
     _set_server(environ, host)
-    _set_remote(environ, http.get("sourceIp"), _principal(request_context, {}))
+    if http.get("sourceIp"):
+        environ["REMOTE_ADDR"] = http["sourceIp"]
+    if request_context.get("authorizer"):
+        _set_user(environ, request_context, {})
     return environ
 
 
@@ -159,9 +161,7 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     else:
         _add_headers(environ, event.get("headers") or {})
     host = environ.get("HTTP_HOST") or ""
-    environ["SCRIPT_NAME"], environ["PATH_INFO"] = _split(
-        _decode_path(event.get("path") or "/"), _custom_base(host, base_path)
-    )
+    _set_paths(environ, event.get("path"), host, None, base_path, True)
     environ["QUERY_STRING"] = _query(
         event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"),
         _requote,
@@ -169,22 +169,13 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     _set_server(environ, host)
     forwarded_for = environ.get("HTTP_X_FORWARDED_FOR")
     if forwarded_for:
-        environ["REMOTE_ADDR"] = _last_entry(forwarded_for)
+        environ["REMOTE_ADDR"] = forwarded_for.rpartition(",")[2].strip()
     return environ
 
 
 def encode_path(path: str) -> str:
     """Return ``path`` as PEP 3333 wants a path: its UTF-8 bytes as a latin-1 string."""
     return path if path.isascii() else path.encode().decode("latin-1")
-
-
-_CONSTANT_KEYS: dict[str, object] = {
-    "SERVER_PROTOCOL": "HTTP/1.1",
-    "wsgi.version": (1, 0),
-    "wsgi.multithread": False,
-    "wsgi.multiprocess": False,
-    "wsgi.run_once": False,
-}
 
 
 def _new_environ(
@@ -198,73 +189,117 @@ def _new_environ(
     else:
         data = body.encode()
     return {
-        **_CONSTANT_KEYS,
         "REQUEST_METHOD": method,
         "CONTENT_LENGTH": str(len(data)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
         "wsgi.input": io.BytesIO(data),
         "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
         "slam.event": event,
         "slam.request_context": request_context,
         "slam.context": context,
     }
 
 
+# Each header name's environ key, computed once; bounded, as clients choose the names.
+_KEYS: dict[str, str] = {}
+_KEYS_LIMIT = 1024
+
+
+def _key(name: str) -> str:
+    """The environ key for a header name, or "" for a header the app must not see."""
+    if "_" in name:
+        key = ""
+    else:
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_LENGTH":  # the decoded body's length is the truth
+            key = ""
+        elif key != "CONTENT_TYPE":
+            key = "HTTP_" + key
+    if len(_KEYS) < _KEYS_LIMIT:
+        _KEYS[name] = key
+    return key
+
+
+# The two loops below differ only in reading one value or a list: kept apart for speed.
 def _add_headers(environ: Environ, headers: Mapping[str, str]) -> None:
+    keys = _KEYS
     for name, value in headers.items():
-        _add_header(environ, name, value)
+        try:
+            key = keys[name]
+        except KeyError:
+            key = _key(name)
+        if key:
+            if not value.isascii():
+                value = value.encode().decode("latin-1")
+            environ[key] = _joined(key, environ[key], value) if key in environ else value
 
 
 def _add_multi_value_headers(environ: Environ, headers: Mapping[str, list[str]]) -> None:
+    keys = _KEYS
     for name, values in headers.items():
-        if values:
-            separator = "; " if name.lower() == "cookie" else ", "
-            _add_header(environ, name, separator.join(values))
+        try:
+            key = keys[name]
+        except KeyError:
+            key = _key(name)
+        if key:
+            try:
+                (value,) = values  # nearly every header has one value: the fast case
+            except ValueError:
+                if not values:
+                    continue
+                value = _joined(key, *values)
+            if not value.isascii():
+                value = value.encode().decode("latin-1")
+            environ[key] = _joined(key, environ[key], value) if key in environ else value
 
 
-def _add_header(environ: Environ, name: str, value: str) -> None:
-    if "_" in name:
-        return
-    key = name.upper().replace("-", "_")
-    if not value.isascii():
-        value = value.encode().decode("latin-1")
-    if key == "CONTENT_TYPE":
-        environ[key] = value
-        return
-    if key == "CONTENT_LENGTH":  # the decoded body's length is the truth
-        return
-    key = "HTTP_" + key
-    previous = environ.get(key)
-    if previous is not None:
-        value = previous + ("; " if key == "HTTP_COOKIE" else ", ") + value
-    environ[key] = value
-
-
-def _stage_prefix(host: str, stage: str | None) -> str:
-    # only the execute-api host puts the stage in the URL; custom domains map it away
-    if stage and stage != "$default" and ".execute-api." in host:
-        return "/" + stage
-    return ""
+def _joined(key: str, *values: str) -> str:
+    # repeated headers are a comma-separated list, except Cookie
+    return ("; " if key == "HTTP_COOKIE" else ", ").join(values)
 
 
 # hosts AWS names itself: execute-api, lambda-url and ALB endpoints
 _AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".on.aws")
 
 
-def _custom_base(host: str, base_path: str) -> str:
-    # a base-path mapping exists only on a custom domain
-    return "" if host.endswith(_AWS_HOSTS) else base_path
-
-
-def _split(path: str, prefix: str) -> tuple[str, str]:
-    """Return SCRIPT_NAME and PATH_INFO, stripping ``prefix`` from ``path`` if it starts it."""
-    if prefix and path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/"):
-        return prefix, path[len(prefix) :]
-    return prefix, path
+def _set_paths(
+    environ: Environ,
+    path: str | None,
+    host: str,
+    stage: str | None,
+    base_path: str,
+    stage_in_path: bool,
+) -> None:
+    """Set SCRIPT_NAME (stage prefix or base path) and PATH_INFO (decoded, prefix removed)."""
+    path = encode_path(path or "/")
+    if "%" in path:
+        path = _unquote(path)
+    if stage and stage != "$default" and ".execute-api." in host:
+        prefix = "/" + stage  # only the execute-api host puts the stage in the URL
+        strip = stage_in_path
+    else:
+        # a base-path mapping exists only on a custom domain
+        prefix = "" if host.endswith(_AWS_HOSTS) else base_path
+        strip = True
+    if (
+        strip
+        and prefix
+        and path.startswith(prefix)
+        and path[len(prefix) : len(prefix) + 1] in ("", "/")
+    ):
+        path = path[len(prefix) :]
+    environ["SCRIPT_NAME"] = prefix
+    environ["PATH_INFO"] = path
 
 
 def _set_server(environ: Environ, host: str) -> None:
+    # proxies append to comma-separated headers: the last entry is the nearest proxy's
     proto = environ.get("HTTP_X_FORWARDED_PROTO")
-    scheme = "http" if proto and _last_entry(proto) == "http" else "https"
+    scheme = "http" if proto and proto.rpartition(",")[2].strip() == "http" else "https"
     host = host or "localhost"
     if host.endswith("]") or ":" not in host:
         name, port = host, ""
@@ -272,22 +307,10 @@ def _set_server(environ: Environ, host: str) -> None:
         name, _, port = host.rpartition(":")
     forwarded_port = environ.get("HTTP_X_FORWARDED_PORT")
     if forwarded_port:
-        port = _last_entry(forwarded_port)
+        port = forwarded_port.rpartition(",")[2].strip()
     environ["wsgi.url_scheme"] = scheme
     environ["SERVER_NAME"] = name
     environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
-
-
-def _last_entry(value: str) -> str:
-    # proxies append to comma-separated headers: the last entry is the nearest proxy's
-    return value.rpartition(",")[2].strip()
-
-
-def _set_remote(environ: Environ, address: object, user: str | None) -> None:
-    if isinstance(address, str) and address:
-        environ["REMOTE_ADDR"] = address
-    if user:
-        environ["REMOTE_USER"] = encode_path(user)
 
 
 _AUTHORIZER_PRINCIPALS = (
@@ -299,7 +322,10 @@ _AUTHORIZER_PRINCIPALS = (
 )
 
 
-def _principal(request_context: Mapping[str, Event], identity: Mapping[str, Event]) -> str | None:
+def _set_user(
+    environ: Environ, request_context: Mapping[str, Event], identity: Mapping[str, Event]
+) -> None:
+    """Set REMOTE_USER to the first principal found (see the module docstring)."""
     authorizer = request_context.get("authorizer")
     if isinstance(authorizer, dict) and authorizer:
         for keys in _AUTHORIZER_PRINCIPALS:
@@ -307,48 +333,53 @@ def _principal(request_context: Mapping[str, Event], identity: Mapping[str, Even
             for key in keys:
                 value = value.get(key) if isinstance(value, dict) else None
             if isinstance(value, str) and value:
-                return value
+                environ["REMOTE_USER"] = encode_path(value)
+                return
     user_arn = identity.get("userArn")
-    return user_arn if isinstance(user_arn, str) and user_arn else None
+    if isinstance(user_arn, str) and user_arn:
+        environ["REMOTE_USER"] = encode_path(user_arn)
 
 
 # Percent-encoding tables, applied with str.translate to the latin-1 view of UTF-8 bytes.
-_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_QUOTE = {byte: f"%{byte:02X}" for byte in range(256) if byte not in _UNRESERVED}
-# a query string that is already encoded keeps every visible ASCII character
-_REQUOTE = {byte: f"%{byte:02X}" for byte in range(256) if not 0x20 < byte < 0x7F}
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+_QUOTE = {byte: f"%{byte:02X}" for byte in range(256) if chr(byte) not in _UNRESERVED}
+# an already encoded query string keeps every visible ASCII character
+_VISIBLE = "".join(map(chr, range(0x21, 0x7F)))
+_REQUOTE = {byte: f"%{byte:02X}" for byte in range(256) if chr(byte) not in _VISIBLE}
 _HEX_DIGITS = "0123456789abcdefABCDEF"
 _UNQUOTE = {a + b: chr(int(a + b, 16)) for a in _HEX_DIGITS for b in _HEX_DIGITS}
 
 
 def _quote(text: str) -> str:
     """Percent-encode a decoded query key or value."""
+    if not text.rstrip(_UNRESERVED):  # nothing to encode: the common case
+        return text
     return encode_path(text).translate(_QUOTE)
 
 
 def _requote(text: str) -> str:
     """Encode what a raw query string may carry unencoded (spaces, non-ASCII)."""
+    if not text.rstrip(_VISIBLE):
+        return text
     return encode_path(text).translate(_REQUOTE)
 
 
 def _query(parameters: Mapping[str, Event] | None, quote: Callable[[str], str]) -> str:
     if not parameters:
         return ""
-    pairs: list[str] = []
+    pairs = []
     for key, values in parameters.items():
         quoted_key = quote(key) + "="
-        if isinstance(values, list):
-            pairs.extend(quoted_key + quote(value) for value in values)
+        if type(values) is list:
+            for value in values:
+                pairs.append(quoted_key + quote(value))
         else:
             pairs.append(quoted_key + quote(values))
     return "&".join(pairs)
 
 
-def _decode_path(path: str) -> str:
-    """Percent-decode ``path`` into the latin-1 string of its UTF-8 bytes."""
-    path = encode_path(path)
-    if "%" not in path:
-        return path
+def _unquote(path: str) -> str:
+    """Percent-decode a latin-1 path; an invalid escape stays as it is."""
     head, *parts = path.split("%")
     decoded = [head]
     for part in parts:

@@ -55,10 +55,11 @@ def v2_response(status: str, headers: Headers, body: bytes) -> Result:
     single: dict[str, str] = {}
     cookies: list[str] = []
     for name, value in headers:
+        value = value.strip() if value.isascii() else _text(value)
         if name.lower() == "set-cookie":
-            cookies.append(_text(value))
+            cookies.append(value)
         else:
-            _join(single, name, _text(value))
+            single[name] = single[name] + ", " + value if name in single else value
     return {
         "statusCode": int(status[:3]),
         "headers": single,
@@ -74,11 +75,12 @@ def alb_response(status: str, headers: Headers, body: bytes) -> Result:
     single: dict[str, str] = {}
     cookies = 0
     for name, value in headers:
+        value = value.strip() if value.isascii() else _text(value)
         if name.lower() == "set-cookie":
-            single[_set_cookie_name(cookies)] = _text(value)
+            single[_set_cookie_name(cookies)] = value
             cookies += 1
         else:
-            _join(single, name, _text(value))
+            single[name] = single[name] + ", " + value if name in single else value
     return {
         "statusCode": int(status[:3]),
         "statusDescription": status,
@@ -112,7 +114,12 @@ def encode_body(headers: Headers, body: bytes) -> tuple[str, bool]:
             content_type = value
         elif lowered == "content-encoding":
             encoded = True
-    if not encoded and is_textual(content_type):
+    textual = _TEXTUAL.get(content_type)
+    if textual is None:
+        textual = is_textual(content_type)
+        if len(_TEXTUAL) < 256:  # apps use a handful of content types; never grow unbounded
+            _TEXTUAL[content_type] = textual
+    if textual and not encoded:
         try:
             return body.decode(), False
         except UnicodeDecodeError:  # declared as text, but is not UTF-8
@@ -123,32 +130,29 @@ def encode_body(headers: Headers, body: bytes) -> tuple[str, bool]:
 def is_textual(content_type: str) -> bool:
     """Say whether a Content-Type names text that can travel in a JSON string."""
     mime = content_type.partition(";")[0].strip().lower()
-    return mime.startswith("text/") or mime in _TEXT_TYPES or mime.endswith(("+json", "+xml"))
+    return mime.startswith("text/") or mime in _TEXT_TYPES or mime.endswith(_TEXT_SUFFIXES)
+
+
+# is_textual() of each Content-Type seen
+_TEXTUAL: dict[str, bool] = {}
+_TEXT_SUFFIXES = ("+json", "+xml")
 
 
 def _multi_value_headers(headers: Headers) -> dict[str, list[str]]:
     multi_value: dict[str, list[str]] = {}
     for name, value in headers:
-        values = multi_value.get(name)
-        if values is None:
-            multi_value[name] = [_text(value)]
+        value = value.strip() if value.isascii() else _text(value)
+        if name in multi_value:
+            multi_value[name].append(value)
         else:
-            values.append(_text(value))
+            multi_value[name] = [value]
     return multi_value
 
 
-def _join(single: dict[str, str], name: str, value: str) -> None:
-    previous = single.get(name)
-    single[name] = value if previous is None else previous + ", " + value
-
-
+# Header values lose surrounding whitespace, which is not part of a value (Django's cookies
+# start with a space); ASCII values are handled inline, the rest here.
 def _text(value: str) -> str:
-    """Undo PEP 3333's latin-1 view of a header value when its bytes are UTF-8.
-
-    Surrounding whitespace is not part of a value (Django's cookies start with a space).
-    """
-    if value.isascii():
-        return value.strip()
+    """Undo PEP 3333's latin-1 view of a header value when its bytes are UTF-8."""
     try:
         return value.encode("latin-1").decode().strip()
     except UnicodeError:

@@ -264,6 +264,14 @@ def test_header_rules(kind: str) -> None:
     assert environ["HTTP_X_NAME"] == "Zo\xc3\xab"
 
 
+@pytest.mark.parametrize("kind", ["rest", "http-v2"])
+def test_every_one_of_many_header_names_is_mapped(kind: str) -> None:
+    headers = [(f"X-Custom-{kind}-{number}", str(number)) for number in range(1500)]
+    environ = environ_for(HTTP_KINDS[kind](headers=headers))
+    for number in range(1500):
+        assert environ[f"HTTP_X_CUSTOM_{kind.upper().replace('-', '_')}_{number}"] == str(number)
+
+
 @pytest.mark.parametrize(
     ("headers", "server"),
     [

@@ -165,3 +165,19 @@ def test_no_body_is_empty_text(kind: str) -> None:
         "",
         False,
     )
+
+
+def test_many_content_types_are_all_judged() -> None:
+    for number in range(300):
+        for content_type, textual in ((f"text/x-{number}", True), (f"image/x-{number}", False)):
+            response = make_handler(
+                app_answering("200 OK", [("Content-Type", content_type)], b"a")
+            )(rest_event(), None)
+            assert response["isBase64Encoded"] is not textual, content_type
+
+
+def test_header_values_lose_surrounding_whitespace() -> None:
+    response = answer(
+        http_v2_event(), "200 OK", [("X-Padded", "  value "), ("Set-Cookie", " a=1")], b""
+    )
+    assert (response["headers"], response["cookies"]) == ({"X-Padded": "value"}, ["a=1"])

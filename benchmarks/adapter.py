@@ -1,0 +1,369 @@
+"""How much the WSGI adapter in slam/runtime costs per request, and how long it takes to import.
+
+Run with ``python benchmarks/adapter.py`` (about half a minute). It prints:
+
+1. The median time per call of ``slam.runtime.wsgi.make_handler(app)`` on REST API (v1),
+   HTTP API (v2) and ALB events, for four apps: a trivial one, a 10 KB JSON response,
+   a 1 MB binary response and a Flask route. Each figure is also given as a ratio to a
+   *floor* handler timed in the same run, on the same events: it builds a bare environ
+   (method, path, headers, the wsgi.* keys; no decoding and no checks), calls the app,
+   joins the body, closes the app's iterable and returns the body, base64-encoded unless
+   the app said the body is text.
+   Goals: at most 1.5x the floor on trivial requests, within 5% on the Flask route.
+2. The import time of the runtime in a fresh interpreter, laid out as in the Lambda
+   package (``slam_runtime/``), with and without cached bytecode: a package zip with no
+   ``.pyc`` files on Lambda's read-only filesystem compiles the sources at every cold start.
+
+Timings are medians of batches, the garbage collector off while a batch runs. This is
+a script that prints figures, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from binascii import b2a_base64
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+
+import slam.runtime
+from slam.runtime.wsgi import make_handler
+
+Handler = Callable[[dict[str, Any], Any], Any]
+App = Callable[[dict[str, Any], Any], Iterable[bytes]]
+
+BATCHES = 25
+BATCH_SECONDS = 0.025
+IMPORT_RUNS = 15
+
+HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
+BROWSER_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept-Language": "en-US,en;q=0.8",
+    "Cache-Control": "no-cache",
+    "CloudFront-Forwarded-Proto": "https",
+    "CloudFront-Is-Desktop-Viewer": "true",
+    "CloudFront-Is-Mobile-Viewer": "false",
+    "CloudFront-Viewer-Country": "US",
+    "Cookie": "session=abc; theme=dark",
+    "Host": HOST,
+    "User-Agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15",
+    "Via": "2.0 d98420743a69852491bbdea73f7680bd.cloudfront.net (CloudFront)",
+    "X-Amz-Cf-Id": "pn-PWIJc6thYnZm5P0NMgOUglL1DYtl0gdeJky8tqsg8iS_sgsKD1A==",
+    "X-Amzn-Trace-Id": "Root=1-5e7fe714-fee6909429159440eb352c40",
+    "X-Forwarded-For": "198.51.100.1, 70.132.20.1",
+    "X-Forwarded-Port": "443",
+    "X-Forwarded-Proto": "https",
+}
+
+
+def rest_event(path: str) -> dict[str, Any]:
+    return {
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": "GET",
+        "headers": BROWSER_HEADERS,
+        "multiValueHeaders": {name: [value] for name, value in BROWSER_HEADERS.items()},
+        "queryStringParameters": {"page": "2"},
+        "multiValueQueryStringParameters": {"page": ["2"]},
+        "pathParameters": {"proxy": path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123defg",
+            "domainName": HOST,
+            "httpMethod": "GET",
+            "identity": {"sourceIp": "203.0.113.7", "userAgent": "Mozilla/5.0", "userArn": None},
+            "path": f"/prod{path}",
+            "protocol": "HTTP/1.1",
+            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+            "resourcePath": "/{proxy+}",
+            "stage": "prod",
+        },
+        "body": None,
+        "isBase64Encoded": False,
+    }
+
+
+def http_v2_event(path: str) -> dict[str, Any]:
+    headers = {name.lower(): value for name, value in BROWSER_HEADERS.items()}
+    cookies = headers.pop("cookie").split("; ")
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "page=2",
+        "cookies": cookies,
+        "headers": headers,
+        "queryStringParameters": {"page": "2"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123defg",
+            "domainName": HOST,
+            "domainPrefix": "abc123defg",
+            "http": {
+                "method": "GET",
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.9",
+                "userAgent": "Mozilla/5.0",
+            },
+            "requestId": "JKJaXmPLvHcESHA=",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "10/Mar/2020:05:16:23 +0000",
+            "timeEpoch": 1583817383220,
+        },
+        "isBase64Encoded": False,
+    }
+
+
+def alb_event(path: str) -> dict[str, Any]:
+    headers = {name.lower(): value for name, value in BROWSER_HEADERS.items()}
+    headers["host"] = "tasks-alb-1234567890.us-east-1.elb.amazonaws.com"
+    return {
+        "requestContext": {
+            "elb": {
+                "targetGroupArn": (
+                    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tasks/6d0e"
+                )
+            }
+        },
+        "httpMethod": "GET",
+        "path": path,
+        "queryStringParameters": {"page": "2"},
+        "headers": headers,
+        "body": "",
+        "isBase64Encoded": False,
+    }
+
+
+def fixed_app(content_type: str, body: bytes) -> App:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        start_response("200 OK", list(headers))
+        return [body]
+
+    return app
+
+
+def flask_app() -> Flask:
+    app = Flask("benchmark")
+
+    @app.route("/items/<int:item_id>")
+    def item(item_id: int) -> Any:
+        return jsonify(id=item_id, title="Buy milk", done=False)
+
+    return app
+
+
+JSON_10KB = json.dumps([{"id": n, "title": f"task {n}", "done": n % 2 == 0} for n in range(240)])
+APPS: dict[str, tuple[App, str]] = {
+    "trivial": (fixed_app("text/plain", b"ok"), "/"),
+    "10 KB JSON": (fixed_app("application/json", JSON_10KB.encode()[:10240]), "/"),
+    "1 MB binary": (fixed_app("application/octet-stream", bytes(range(256)) * 4096), "/"),
+    "Flask route": (flask_app(), "/items/42"),
+}
+EVENTS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "REST v1": rest_event,
+    "HTTP v2": http_v2_event,
+    "ALB": alb_event,
+}
+
+
+def floor_handler(app: App) -> Handler:
+    """The least an adapter can do: no decoding, no checks, no event formats."""
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = {
+            "REQUEST_METHOD": event.get("httpMethod") or "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": event.get("path") or event.get("rawPath"),
+            "QUERY_STRING": "",
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "443",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "https",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in event["headers"].items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        response: list[Any] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            response[:] = [status, headers]
+            return None
+
+        result = app(environ, start_response)
+        body = b"".join(result)
+        getattr(result, "close", _no_close)()  # PEP 3333: every server must
+        headers = dict(response[1])
+        text = headers.get("Content-Type", "").startswith(("text/", "application/json"))
+        return {
+            "statusCode": int(response[0][:3]),
+            "headers": headers,
+            "body": body.decode() if text else b2a_base64(body, newline=False).decode(),
+            "isBase64Encoded": not text,
+        }
+
+    return handler
+
+
+def _no_close() -> None:
+    return None
+
+
+def calls_per_batch(handler: Handler, event: dict[str, Any]) -> int:
+    started = time.perf_counter()
+    handler(event, None)
+    elapsed = time.perf_counter() - started
+    return max(3, int(BATCH_SECONDS / max(elapsed, 1e-7)))
+
+
+def time_batch(handler: Handler, event: dict[str, Any], calls: int) -> float:
+    """Mean seconds per call over one batch."""
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for _ in range(calls):
+            handler(event, None)
+        return (time.perf_counter() - started) / calls
+    finally:
+        gc.enable()
+
+
+def compare(app: App, event: dict[str, Any]) -> tuple[float, float, float]:
+    """Median seconds per call of slam's handler and of the floor, and the median ratio.
+
+    Batches alternate between the two, and the ratio is taken batch by batch, so a
+    slower moment of the machine weighs on both sides.
+    """
+    slam, floor = make_handler(app), floor_handler(app)
+    assert slam(event, None)["statusCode"] == floor(event, None)["statusCode"] == 200
+    calls = calls_per_batch(floor, event)
+    slam_times, floor_times = [], []
+    for _ in range(BATCHES):
+        floor_times.append(time_batch(floor, event, calls))
+        slam_times.append(time_batch(slam, event, calls))
+    ratios = [mine / least for mine, least in zip(slam_times, floor_times, strict=True)]
+    return statistics.median(slam_times), statistics.median(floor_times), statistics.median(ratios)
+
+
+def print_adapter_table() -> dict[tuple[str, str], float]:
+    print("Median time per call: slam's adapter / the floor handler = median ratio of batches")
+    print(f"{'app':<13}" + "".join(f"{kind:>30}" for kind in EVENTS))
+    ratios = {}
+    for app_name, (app, path) in APPS.items():
+        cells = []
+        for kind, build in EVENTS.items():
+            slam, floor, ratio = compare(app, build(path))
+            ratios[app_name, kind] = ratio
+            cells.append(f"{_duration(slam)} / {_duration(floor)} = {ratio:4.2f}x")
+        print(f"{app_name:<13}" + "".join(f"{cell:>30}" for cell in cells))
+    return ratios
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1e6:7.1f} µs" if seconds < 1e-3 else f"{seconds * 1e3:7.2f} ms"
+
+
+def lambda_layout(directory: Path) -> Path:
+    """slam_runtime/ with settings.json and a trivial WSGI app beside it, as in the zip."""
+    package = directory / "slam_runtime"
+    package.mkdir()
+    for source in Path(slam.runtime.__file__).parent.glob("*.py"):
+        shutil.copy(source, package / source.name)
+    settings = {
+        "function": {"module": "app", "app": "app"},
+        "devstage": "dev",
+        "environment": {},
+        "stage_environments": {"dev": {}},
+        "plugins": {"wsgi": {"base_path": None}},
+    }
+    (package / "settings.json").write_text(json.dumps(settings))
+    (directory / "app.py").write_text("def app(environ, start_response):\n    return []\n")
+    return directory
+
+
+PACKAGE_MODULES = "slam_runtime.wsgi, slam_runtime.stage, slam_runtime.function"
+IMPORT_PROBE = """
+import json, os, sys, time  # already loaded by Lambda's Python runtime before the handler
+sys.path.insert(0, sys.argv[1])
+started = time.perf_counter()
+import {modules}
+print(time.perf_counter() - started)
+"""
+
+
+def import_seconds(root: Path, modules: str, pycache: Path | None) -> float:
+    """Median seconds to import ``modules`` in fresh interpreters.
+
+    With ``pycache``, bytecode is cached there (warmed by a first run); without, every
+    run compiles the sources, as Lambda does for a package that ships no ``.pyc``.
+    """
+    if pycache is None:
+        flags = ["-B", "-X", f"pycache_prefix={root / 'never-written'}"]
+    else:
+        flags = ["-X", f"pycache_prefix={pycache}"]
+    command = [sys.executable, "-I", *flags, "-c", IMPORT_PROBE.format(modules=modules), str(root)]
+    if pycache is not None:
+        subprocess.run(command, check=True, capture_output=True)
+    runs = [
+        float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        for _ in range(IMPORT_RUNS)
+    ]
+    return statistics.median(runs)
+
+
+def print_import_table() -> float:
+    print("\nImport time in a fresh interpreter (median of", IMPORT_RUNS, "runs)")
+    print(f"{'what':<62}{'cached .pyc':>14}{'from source':>14}")
+    with tempfile.TemporaryDirectory() as temporary:
+        root = lambda_layout(Path(temporary))
+        pycache = root / "pycache"
+        rows = {
+            "slam_runtime package (wsgi, events, responses, stage, function)": PACKAGE_MODULES,
+            "Lambda init: slam_runtime.handler + settings + trivial app": "slam_runtime.handler",
+        }
+        package_time = 0.0
+        for label, modules in rows.items():
+            cached = import_seconds(root, modules, pycache)
+            source = import_seconds(root, modules, None)
+            package_time = package_time or cached
+            print(f"{label:<62}{_duration(cached):>14}{_duration(source):>14}")
+    return package_time
+
+
+def main() -> None:
+    ratios = print_adapter_table()
+    package_time = print_import_table()
+    trivial = max(ratios["trivial", kind] for kind in EVENTS)
+    flask = max(ratios["Flask route", kind] for kind in EVENTS)
+    print(
+        f"\nGoals: trivial <= 1.50x (worst {trivial:.2f}x), Flask <= 1.05x (worst {flask:.2f}x),"
+        f" package import < 5 ms with cached bytecode ({package_time * 1e3:.2f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
