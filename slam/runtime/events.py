@@ -132,7 +132,9 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     _add_headers(environ, event.get("headers") or {})
     cookies = event.get("cookies")
     if cookies:
-        _add_headers(environ, {"cookie": "; ".join(cookies)})
+        cookie = encode_path("; ".join(cookies))
+        previous = environ.get("HTTP_COOKIE")
+        environ["HTTP_COOKIE"] = f"{previous}; {cookie}" if previous else cookie
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
     _set_paths(environ, event.get("rawPath"), host, request_context.get("stage"), base_path, True)
     query = event.get("rawQueryString") or ""
@@ -275,7 +277,9 @@ def _set_paths(
     stage_in_path: bool,
 ) -> None:
     """Set SCRIPT_NAME (stage prefix or base path) and PATH_INFO (decoded, prefix removed)."""
-    path = encode_path(path or "/")
+    path = path or "/"
+    if not path.isascii():
+        path = path.encode().decode("latin-1")
     if "%" in path:
         path = _unquote(path)
     if stage and stage != "$default" and ".execute-api." in host:

@@ -247,8 +247,8 @@ def test_v2_cookies_and_joined_headers(kind: str) -> None:
 
 
 def test_v2_cookie_header_and_cookies_list_are_merged() -> None:
-    event = http_v2_event(headers=[("Cookie", "a=1")], cookies=["b=2"])
-    assert environ_for(event)["HTTP_COOKIE"] == "a=1; b=2"
+    event = http_v2_event(headers=[("Cookie", "a=1")], cookies=["b=2", "name=Zoë"])
+    assert environ_for(event)["HTTP_COOKIE"] == "a=1; b=2; name=Zo\xc3\xab"
 
 
 @pytest.mark.parametrize("kind", sorted(HTTP_KINDS))
