@@ -66,8 +66,20 @@ def _run_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _build_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+    parser.add_argument("--rebuild-deps", action="store_true", help="Reinstall all dependencies.")
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from .tasks.runner import build
+
+    build(load_project(args), rebuild_deps=args.rebuild_deps, debug=args.debug)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "init": Command("Generate a configuration file.", _init_arguments, _run_init, True),
+    "build": Command("Build lambda package.", _build_arguments, _run_build),
     "template": Command(
         "Print the default Cloudformation deployment template.",
         _template_arguments,

@@ -1,0 +1,174 @@
+"""The ``package`` step: the Lambda zip, named by its content.
+
+A copy of ``.slam/build/deps.zip`` (dependencies, untouched) extended with slam's
+runtime as ``slam_runtime/``, its ``slam_runtime/settings.json``, the project's files
+and their bytecode. The result is ``.slam/build/lambda_package.<sha256[:12]>.zip``,
+recorded in ``.slam/build/package.json`` for the steps that upload it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..config import Config
+from ..files import write_atomically
+from .archive import (
+    LAMBDA_UNZIPPED_LIMIT,
+    Entry,
+    check_unzipped_size,
+    extend_zip,
+    format_size,
+    sha256_of,
+    sizes_in_zip,
+)
+from .bytecode import compile_sources
+from .project import BuildLayout, Project, doit_path
+from .sources import Selection, project_files
+from .step import TaskDict, manifest_target_exists, reports_failures, settings_changed
+
+DOC = "Build the Lambda zip (.slam/build/lambda_package.<hash>.zip)."
+RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
+RUNTIME_PACKAGE = "slam_runtime"
+
+
+def runtime_settings(config: Config) -> dict[str, Any]:
+    """What slam's runtime reads from slam_runtime/settings.json."""
+    from ..plugins import load_plugins
+
+    plugins = {}
+    for plugin in load_plugins():
+        if plugin.name in config.plugins:
+            options = plugin.runtime_options(config, config.plugins[plugin.name])
+            if options is not None:
+                plugins[plugin.name] = dict(options)
+    return {
+        "function": {"module": config.function.module, "app": config.function.app},
+        "devstage": config.devstage,
+        "environment": dict(config.environment),
+        "stage_environments": {
+            stage: dict(variables) for stage, variables in config.stage_environments.items()
+        },
+        "plugins": plugins,
+    }
+
+
+def runtime_files() -> list[Path]:
+    return sorted(RUNTIME_SOURCE.glob("*.py"))
+
+
+@dataclass(frozen=True)
+class Package:
+    """What goes into the zip besides the dependencies."""
+
+    root: Path
+    files: tuple[str, ...]  # the project's, relative to root
+    runtime: tuple[Path, ...]
+    settings_json: str
+    layout: BuildLayout
+    bytecode: bool
+    unzipped_limit: int = LAMBDA_UNZIPPED_LIMIT
+
+    @classmethod
+    def of(cls, project: Project) -> Package:
+        config = project.config
+        selection = Selection.from_settings(config.package, config.file.name)
+        settings = json.dumps(runtime_settings(config), indent=2, sort_keys=True) + "\n"
+        return cls(
+            root=config.root,
+            files=tuple(project_files(config.root, selection)),
+            runtime=tuple(runtime_files()),
+            settings_json=settings,
+            layout=project.layout,
+            bytecode=project.compiles_bytecode,
+        )
+
+    def settings(self) -> dict[str, Any]:
+        """Everything besides the files' content that changes the zip."""
+        return {
+            "settings.json": self.settings_json,
+            "bytecode": self.bytecode,
+            "python": sys.version.split()[0],
+            "unzipped_limit": self.unzipped_limit,
+            "slam": __version__,
+        }
+
+    def entries(self) -> list[Entry]:
+        entries = [Entry.from_file(name, self.root / name) for name in self.files]
+        entries += [Entry.from_file(f"{RUNTIME_PACKAGE}/{p.name}", p) for p in self.runtime]
+        settings = Entry.from_bytes(f"{RUNTIME_PACKAGE}/settings.json", self.settings_json.encode())
+        return [*entries, settings]
+
+
+def tasks(project: Project) -> Iterator[TaskDict]:
+    package = Package.of(project)
+    layout = project.layout
+    sources = [*package.runtime, *(package.root / name for name in package.files)]
+    yield {
+        "basename": "package",
+        "doc": DOC,
+        "actions": [(build_package, [package])],
+        "file_dep": [doit_path(layout.deps_manifest), *(doit_path(path) for path in sources)],
+        "targets": [doit_path(layout.package_manifest)],
+        "uptodate": [
+            settings_changed("package", package.settings()),
+            manifest_target_exists(layout.package_manifest),
+        ],
+        "meta": {"slam": {"progress": None}},
+    }
+
+
+@reports_failures
+def build_package(package: Package) -> dict[str, Any]:
+    """Write the zip and its manifest; returns the summary lines."""
+    layout = package.layout
+    entries = package.entries()
+    if package.bytecode:
+        entries += _bytecode(package, entries)
+    sizes = sizes_in_zip(layout.deps_zip) | {entry.name: entry.size for entry in entries}
+    check_unzipped_size(sizes, package.unzipped_limit)
+    partial = layout.build / "lambda_package.partial"
+    extend_zip(layout.deps_zip, partial, entries)
+    sha256 = sha256_of(partial)
+    path = layout.package_zip(sha256)
+    partial.replace(path)
+    for old in layout.build.glob("lambda_package.*.zip"):
+        if old != path:
+            old.unlink()
+    manifest = {
+        "file": path.name,
+        "sha256": sha256,
+        "size": path.stat().st_size,
+        "unzipped_size": sum(sizes.values()),
+        "files": len(sizes),
+    }
+    write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
+    return {"summary": describe(manifest, built=True)}
+
+
+def _bytecode(package: Package, entries: list[Entry]) -> list[Entry]:
+    output = package.layout.build / "bytecode"
+    shutil.rmtree(output, ignore_errors=True)
+    sources = {e.name: e.path for e in entries if e.name.endswith(".py") and e.path is not None}
+    return [Entry.from_file(name, output / name) for name in compile_sources(sources, output)]
+
+
+def read_manifest(layout: BuildLayout) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads(layout.package_manifest.read_text())
+    return manifest
+
+
+def describe(manifest: dict[str, Any], built: bool) -> str:
+    """The lines ``slam build`` ends with."""
+    state = "has been built successfully" if built else "is up to date"
+    return (
+        f"{manifest['file']} {state}.\n"
+        f"Size: {format_size(manifest['size'])} "
+        f"({format_size(manifest['unzipped_size'])} unzipped, {manifest['files']} files)."
+    )

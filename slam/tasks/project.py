@@ -1,0 +1,97 @@
+"""What every build step needs to know about a project: its config, its Lambda
+platform and where its build state lives (``.slam/`` beside slam.yaml)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from .lambda_platform import LambdaPlatform
+
+STATE_DIR = ".slam"
+
+
+@dataclass(frozen=True)
+class BuildLayout:
+    """The files of ``.slam/``: doit's database, the build outputs and the logs."""
+
+    root: Path
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE_DIR
+
+    @property
+    def database(self) -> Path:
+        return self.state / "doit.sqlite3"
+
+    @property
+    def build(self) -> Path:
+        return self.state / "build"
+
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    @property
+    def deps(self) -> Path:
+        """The requirements, installed for Lambda's platform."""
+        return self.build / "deps"
+
+    @property
+    def deps_manifest(self) -> Path:
+        """The deps step's stamp: what is installed, and the hash of its zip."""
+        return self.build / "deps.json"
+
+    @property
+    def deps_zip(self) -> Path:
+        """The dependencies as a zip, the base every package is copied from."""
+        return self.build / "deps.zip"
+
+    @property
+    def wheels(self) -> Path:
+        """Wheels slam built locally from pure-Python source distributions."""
+        return self.build / "wheels"
+
+    @property
+    def package_manifest(self) -> Path:
+        """The package step's stamp: which zip is current, its hash and size."""
+        return self.build / "package.json"
+
+    def package_zip(self, sha256: str) -> Path:
+        return self.build / f"lambda_package.{sha256[:12]}.zip"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded project, as the build steps see it."""
+
+    config: Config
+    layout: BuildLayout
+    platform: LambdaPlatform
+
+    @classmethod
+    def from_config(cls, config: Config) -> Project:
+        platform = LambdaPlatform(config.aws.lambda_runtime, config.aws.lambda_architecture)
+        return cls(config, BuildLayout(config.root), platform)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @property
+    def compiles_bytecode(self) -> bool:
+        """Whether this Python can write bytecode the Lambda runtime will use."""
+        return self.platform.python_version == f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def doit_path(path: Path) -> str:
+    """How a task names a file: relative to the current folder when inside it, else absolute.
+
+    doit compares paths as strings, so every task must spell a file the same way.
+    """
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()

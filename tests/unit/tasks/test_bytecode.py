@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import importlib.util
+import marshal
+import sys
+from pathlib import Path
+
+from slam.tasks.bytecode import compile_sources
+
+TAG = sys.implementation.cache_tag
+
+
+def test_checked_hash_pycs_that_are_the_same_every_time(tmp_path: Path):
+    source = tmp_path / "src" / "mod.py"
+    source.parent.mkdir()
+    source.write_text("import os\n\ndef f():\n    return os.sep\n")
+    written = compile_sources({"pkg/mod.py": source}, tmp_path / "one")
+    assert written == [f"pkg/__pycache__/mod.{TAG}.pyc"]
+    compile_sources({"pkg/mod.py": source}, tmp_path / "two")
+    data = (tmp_path / "one" / written[0]).read_bytes()
+    assert data == (tmp_path / "two" / written[0]).read_bytes()
+    assert data[:4] == importlib.util.MAGIC_NUMBER
+    assert int.from_bytes(data[4:8], "little") == 0b11  # hash-based, checked
+    assert data[8:16] == importlib.util.source_hash(source.read_bytes())
+    code = marshal.loads(data[16:])
+    assert code.co_filename == "/var/task/pkg/mod.py"  # where Lambda unpacks the zip
+
+
+def test_unchecked_pycs_on_request(tmp_path: Path):
+    source = tmp_path / "m.py"
+    source.write_text("x = 1\n")
+    (name,) = compile_sources({"m.py": source}, tmp_path / "out", checked=False)
+    assert int.from_bytes((tmp_path / "out" / name).read_bytes()[4:8], "little") == 0b01
+
+
+def test_files_that_do_not_compile_get_no_pyc(tmp_path: Path):
+    (tmp_path / "py2.py").write_text("print 'hello'\n")
+    (tmp_path / "warns.py").write_text("x = '\\d'\n")  # a SyntaxWarning is not an error
+    sources = {"py2.py": tmp_path / "py2.py", "warns.py": tmp_path / "warns.py"}
+    assert compile_sources(sources, tmp_path / "out") == [f"__pycache__/warns.{TAG}.pyc"]
+
+
+def test_nothing_to_compile(tmp_path: Path):
+    assert compile_sources({}, tmp_path) == []

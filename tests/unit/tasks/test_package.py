@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from slam.config import config_from_text
+from slam.tasks.package import describe, runtime_settings
+
+SLAM_YAML = """\
+name: tasks-api
+function: {module: tasks_api, app: app}
+devstage: dev
+environment: {IN_LAMBDA: 1}
+stage_environments: {dev: {DEBUG: "1"}, prod: }
+aws: {s3_bucket: tasks-api-1234, lambda_runtime: python3.12}
+wsgi:
+dynamodb_tables:
+  tasks: {attributes: {id: S}, key: id}
+"""
+
+
+def test_runtime_settings_follow_the_contract_with_the_runtime(tmp_path: Path):
+    config = config_from_text(SLAM_YAML, tmp_path / "slam.yaml")
+    assert runtime_settings(config) == {
+        "function": {"module": "tasks_api", "app": "app"},
+        "devstage": "dev",
+        "environment": {"IN_LAMBDA": "1"},
+        "stage_environments": {"dev": {"DEBUG": "1"}, "prod": {}},
+        # dynamodb has no runtime options, so it is left out
+        "plugins": {"wsgi": {"base_path": None}},
+    }
+
+
+def test_describe():
+    manifest = {"file": "lambda_package.0123456789ab.zip", "size": 1536, "unzipped_size": 4096}
+    manifest["files"] = 3
+    assert describe(manifest, built=True) == (
+        "lambda_package.0123456789ab.zip has been built successfully.\n"
+        "Size: 1.5 KB (4.0 KB unzipped, 3 files)."
+    )
+    assert describe(manifest, built=False).startswith(
+        "lambda_package.0123456789ab.zip is up to date.\n"
+    )

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from doit.exceptions import TaskError, TaskFailed
+
+from slam.tasks.runner import ConciseReporter, failure_error
+from slam.tasks.step import StepFailed
+
+
+class FakeTask:
+    def __init__(self, name: str, meta: Any = None, values: Any = None) -> None:
+        self.name = name
+        self.meta = meta
+        self.values = values or {}
+
+
+def test_a_step_failure_is_the_users_error():
+    error = failure_error(FakeTask("deps"), StepFailed("no wheel", "pin it"))
+    assert (error.message, error.hint) == ("no wheel", "pin it")
+
+
+def test_an_exception_is_reported_in_one_line():
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError as exc:
+        fail = TaskError("PythonAction Error", exc)
+    error = failure_error(FakeTask("package"), fail)
+    assert error.message == "unexpected error in step package: ZeroDivisionError: division by zero"
+    assert error.hint == "re-run with --debug to see where it happened"
+
+
+def test_another_failure_names_the_step():
+    error = failure_error(FakeTask("test"), TaskFailed("Command failed: exit 1"))
+    assert error.message == "step test failed: Command failed: exit 1"
+
+
+def test_the_concise_reporter_prints_progress_and_summaries_only():
+    out = io.StringIO()
+    reporter = ConciseReporter(out)
+    deps = FakeTask("deps", {"slam": {"progress": "Installing..."}}, {"summary": "Installed."})
+    package = FakeTask("package", {"slam": {"progress": None}}, {})
+    user = FakeTask("test")
+    reporter.initialize([deps, package, user], ["package"])
+    for task in (deps, package, user):
+        reporter.get_status(task)
+        reporter.execute_task(task)
+        reporter.add_success(task)
+    reporter.skip_uptodate(user)
+    reporter.skip_ignore(user)
+    reporter.teardown_task(user)
+    reporter.cleanup_error(None)
+    reporter.complete_run()
+    assert out.getvalue() == "Installing...\nInstalled.\n"
+    assert reporter.executed == ["deps", "package", "test"]
+    assert reporter.error is None
+
+
+def test_the_first_failure_is_kept():
+    reporter = ConciseReporter(io.StringIO())
+    reporter.add_failure(FakeTask("deps"), StepFailed("first"))
+    reporter.add_failure(FakeTask("package"), StepFailed("second"))
+    reporter.runtime_error("third")
+    assert reporter.error is not None
+    assert reporter.error.message == "first"
+    other = ConciseReporter(io.StringIO())
+    other.runtime_error("database is locked")
+    assert other.error is not None
+    assert other.error.message == "database is locked"
