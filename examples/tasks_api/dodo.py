@@ -1,0 +1,28 @@
+"""doit tasks for tasks_api: slam's build steps, with this project's tests before them.
+
+    doit list     # slam's steps (deps, package...) beside this project's own
+    doit          # run the tests, then build the Lambda package if they pass
+
+Running the tests is a dependency of slam's deploy step itself (deploy_requires),
+so a failing test always stops it: doit does not order a task's other dependencies.
+slam_tasks() reads slam.yaml; DOIT_CONFIG shares slam's state in .slam/ with the
+slam command, so `slam build` and `doit` never redo each other's work.
+"""
+
+import sys
+
+from slam.tasks import DOIT_CONFIG, slam_tasks
+
+__all__ = ["DOIT_CONFIG", "task_slam", "task_test"]
+
+
+def task_test():
+    """Run tasks_api's tests."""
+    return {
+        "actions": [[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]],
+        "file_dep": ["tasks_api.py", "test_tasks_api.py"],
+    }
+
+
+def task_slam():
+    yield from slam_tasks("slam.yaml", deploy_requires=["test"])

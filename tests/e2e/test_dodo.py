@@ -1,0 +1,78 @@
+"""slam's tasks in a user's dodo.py, run by doit itself: listing, composing, sharing state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .test_commands import slam
+
+DODO = '''\
+import sys
+
+from slam.tasks import DOIT_CONFIG, slam_tasks
+
+
+def task_test():
+    """Run the project's tests."""
+    return {{"actions": [[sys.executable, "-c", "raise SystemExit({code})"]]}}
+
+
+def task_slam():
+    yield from slam_tasks(deploy_requires=["test"])
+'''
+
+SLAM_YAML = """\
+name: sample
+function: {module: app, app: handler}
+stage_environments: {dev: }
+aws: {s3_bucket: sample-bucket-1234, lambda_runtime: python3.12}
+"""
+
+
+def doit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "doit", *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh clone: slam.yaml, app.py and a dodo.py whose tests pass; no .slam/ yet."""
+    (tmp_path / "slam.yaml").write_text(SLAM_YAML)
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "dodo.py").write_text(DODO.format(code=0))
+    return tmp_path
+
+
+def test_doit_list_shows_slams_steps_beside_the_users(project: Path):
+    result = doit(project, "list")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        "deps      Install the requirements for Lambda's platform (into .slam/build/deps).\n"
+        "package   Build the Lambda zip (.slam/build/lambda_package.<hash>.zip).\n"
+        "test      Run the project's tests.\n"
+    )
+
+
+def test_doit_runs_the_users_tests_then_the_deploy_step(project: Path):
+    result = doit(project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [".  test", ".  deps", ".  package"]
+    assert (project / ".slam" / "build" / "package.json").is_file()
+    # slam and doit share the state: slam finds nothing to do
+    built = slam(project, "build")
+    assert built.returncode == 0
+    assert " is up to date.\n" in built.stdout
+
+
+def test_a_failing_test_task_blocks_the_deploy_step(project: Path):
+    (project / "dodo.py").write_text(DODO.format(code=1))
+    result = doit(project)
+    assert result.returncode == 1
+    assert ".  package" not in result.stdout
+    assert not (project / ".slam" / "build" / "package.json").exists()
+    assert not list((project / ".slam" / "build").glob("lambda_package.*.zip"))
