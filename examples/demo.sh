@@ -19,6 +19,7 @@ cd "$scratch/fizzbuzz"
 step python fizzbuzz.py 15
 step slam init fizzbuzz:fizzbuzz
 step sed -n '/^name:/,/^requirements:/p' slam.yaml
+step slam build
 
 echo
 echo "== Advanced tutorial: deploy a Flask API with DynamoDB (in $scratch/tasks_api) =="
@@ -27,3 +28,4 @@ cp "$examples/tasks_api/tasks_api.py" "$examples/tasks_api/requirements.txt" "$s
 cd "$scratch/tasks_api"
 step slam init tasks_api:app --wsgi --stages dev,staging,prod --dynamodb-tables tasks
 step sed -n '/^wsgi:/,$p' slam.yaml
+step slam build
