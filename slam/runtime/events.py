@@ -137,8 +137,7 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
         environ["HTTP_COOKIE"] = f"{previous}; {cookie}" if previous else cookie
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
     _set_paths(environ, event.get("rawPath"), host, request_context.get("stage"), base_path, True)
-    query = event.get("rawQueryString") or ""
-    environ["QUERY_STRING"] = _requote(query) if query.rstrip(_VISIBLE) else query
+    environ["QUERY_STRING"] = _requote(event.get("rawQueryString") or "")
     _set_server(environ, host)
     if http.get("sourceIp"):
         environ["REMOTE_ADDR"] = http["sourceIp"]
@@ -183,6 +182,7 @@ def encode_path(path: str) -> str:
 def _new_environ(
     method: str, event: dict[str, Event], context: object, request_context: object
 ) -> Environ:
+    """The keys every format sets alike, the request body decoded."""
     body = event.get("body")
     if not body:
         data = b""
@@ -369,6 +369,7 @@ def _requote(text: str) -> str:
 
 
 def _query(parameters: Mapping[str, Event] | None, quote: Callable[[str], str]) -> str:
+    """Join query parameters (one value or a list per name) into a query string."""
     if not parameters:
         return ""
     pairs = []

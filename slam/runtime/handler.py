@@ -19,7 +19,7 @@ import importlib
 import json
 import os
 
-from . import function, stage, wsgi
+from . import stage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -82,9 +82,14 @@ def make_lambda_handler(settings: dict[str, Event], app: object) -> Handler:
         settings.get("stage_environments") or {},
     )
     plugins = settings.get("plugins") or {}
+    # each mode imports only its own modules: less to load, or compile, at cold start
     if "wsgi" in plugins:
+        from . import wsgi
+
         serve = wsgi.make_handler(app, (plugins["wsgi"] or {}).get("base_path"))
     else:
+        from . import function
+
         serve = function.make_handler(app)
 
     def lambda_handler(event: Event, context: object) -> object:

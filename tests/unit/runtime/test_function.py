@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import decimal
+import functools
 from typing import Any
 
 import pytest
 from runtime_events import context_for, s3_event, schedule_event
 
-from slam.runtime.function import ResultNotSerialisableError, is_invoke_event, make_handler
+from slam.runtime.function import (
+    ResultNotSerialisableError,
+    is_invoke_event,
+    make_handler,
+    parameters,
+)
 
 CONTEXT = context_for("prod")
 
@@ -132,3 +138,49 @@ def test_results_lambda_can_send_are_returned_as_they_are(result: Any) -> None:
 )
 def test_invoke_event_shape(event: Any, expected: bool) -> None:
     assert is_invoke_event(event) is expected
+
+
+def plain(a: Any, /, b: Any, *rest: Any, c: Any, **options: Any) -> None: ...
+
+
+def decorated(function: Any) -> Any:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+class Greeter:
+    def __call__(self, name: str, event: Any = None) -> str:
+        return f"hello {name}"
+
+    def greet(self, name: str, context: Any = None) -> str:
+        return f"hi {name} on {context.function_version}"
+
+
+@pytest.mark.parametrize(
+    ("fn", "expected"),
+    [
+        (plain, (frozenset({"b", "c"}), 2, True)),
+        (lambda: None, (frozenset(), 0, False)),
+        (lambda event: None, (frozenset({"event"}), 1, False)),
+        (decorated(fizzbuzz), (frozenset({"number"}), 1, False)),
+        (Greeter(), (frozenset({"name", "event"}), 2, False)),
+        (Greeter().greet, (frozenset({"name", "context"}), 2, False)),
+        (functools.partial(plain, 1), (frozenset({"b", "c"}), 2, True)),
+        (len, (frozenset(), 1, False)),
+    ],
+)
+def test_parameters_are_read_from_the_signature(fn: Any, expected: Any) -> None:
+    assert parameters(fn) == expected
+
+
+def test_decorated_function_gets_only_what_it_names() -> None:
+    handler = make_handler(decorated(fizzbuzz))
+    assert handler({"kwargs": {"number": 30}}, CONTEXT) == "fizz buzz"
+
+
+def test_methods_and_callable_objects() -> None:
+    assert make_handler(Greeter())({"kwargs": {"name": "ann"}}, CONTEXT) == "hello ann"
+    assert make_handler(Greeter().greet)({"kwargs": {"name": "bo"}}, CONTEXT) == "hi bo on $LATEST"
