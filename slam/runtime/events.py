@@ -8,8 +8,10 @@ One pure function per event format, each ``(event, context, base_path) -> enviro
 
 :func:`event_format` names the format of an event. None of these functions modifies
 the event. The environ follows PEP 3333: ``PATH_INFO`` is percent-decoded and holds the
-UTF-8 bytes as a latin-1 string, ``QUERY_STRING`` stays percent-encoded, header values
-are latin-1 strings, ``CONTENT_LENGTH`` is the length of the decoded body.
+UTF-8 bytes as a latin-1 string (REST APIs, Function URLs and ALB send the path encoded;
+HTTP APIs send it already decoded, so it is not decoded twice), ``QUERY_STRING`` stays
+percent-encoded, header values are latin-1 strings, ``CONTENT_LENGTH`` is the length of
+the decoded body.
 Header names holding an underscore are dropped, as gunicorn and nginx do, because
 ``X_Forwarded_For`` would otherwise land on the same key as ``X-Forwarded-For``.
 
@@ -99,11 +101,11 @@ def v1_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     else:
         _add_headers(environ, event.get("headers") or {})
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
-    # REST APIs leave the stage out of `path`, HTTP APIs (payload 1.0) keep it
-    stage_in_path = event.get("version") == "1.0"
-    _set_paths(
-        environ, event.get("path"), host, request_context.get("stage"), base_path, stage_in_path
-    )
+    # REST APIs send `path` encoded and without the stage; HTTP APIs (payload 1.0)
+    # send it decoded and with the stage
+    http_api = event.get("version") == "1.0"
+    path = _path(event.get("path"), encoded=not http_api)
+    _set_paths(environ, path, host, request_context.get("stage"), base_path, http_api)
     environ["QUERY_STRING"] = _query(
         event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"),
         _quote,
@@ -136,7 +138,10 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
         previous = environ.get("HTTP_COOKIE")
         environ["HTTP_COOKIE"] = f"{previous}; {cookie}" if previous else cookie
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
-    _set_paths(environ, event.get("rawPath"), host, request_context.get("stage"), base_path, True)
+    # Function URLs keep the path encoded; HTTP APIs decode it, despite the name rawPath
+    function_url = ".lambda-url." in (request_context.get("domainName") or "")
+    path = _path(event.get("rawPath"), encoded=function_url)
+    _set_paths(environ, path, host, request_context.get("stage"), base_path, True)
     environ["QUERY_STRING"] = _requote(event.get("rawQueryString") or "")
     _set_server(environ, host)
     if http.get("sourceIp"):
@@ -162,7 +167,7 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     else:
         _add_headers(environ, event.get("headers") or {})
     host = environ.get("HTTP_HOST") or ""
-    _set_paths(environ, event.get("path"), host, None, base_path, True)
+    _set_paths(environ, _path(event.get("path"), encoded=True), host, None, base_path, True)
     environ["QUERY_STRING"] = _query(
         event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"),
         _requote,
@@ -268,20 +273,25 @@ def _joined(key: str, *values: str) -> str:
 _AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".on.aws")
 
 
+def _path(path: str | None, encoded: bool) -> str:
+    """A request path as PEP 3333 wants it: percent-decoded, latin-1 of the UTF-8 bytes."""
+    path = path or "/"
+    if not path.isascii():
+        path = path.encode().decode("latin-1")
+    if encoded and "%" in path:
+        path = _unquote(path)
+    return path
+
+
 def _set_paths(
     environ: Environ,
-    path: str | None,
+    path: str,
     host: str,
     stage: str | None,
     base_path: str,
     stage_in_path: bool,
 ) -> None:
-    """Set SCRIPT_NAME (stage prefix or base path) and PATH_INFO (decoded, prefix removed)."""
-    path = path or "/"
-    if not path.isascii():
-        path = path.encode().decode("latin-1")
-    if "%" in path:
-        path = _unquote(path)
+    """Set SCRIPT_NAME (stage prefix or base path) and PATH_INFO (the path, prefix removed)."""
     if stage and stage != "$default" and ".execute-api." in host:
         prefix = "/" + stage  # only the execute-api host puts the stage in the URL
         strip = stage_in_path

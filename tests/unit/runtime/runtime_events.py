@@ -14,6 +14,7 @@ import base64
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import unquote
 
 Pairs = list[tuple[str, str]]
 
@@ -154,10 +155,14 @@ def http_v1_event(
     stage: str = "$default",
     host: str = API_HOST,
 ) -> dict[str, Any]:
-    """An HTTP API event, payload format 1.0: like REST's, but ``path`` keeps a named stage."""
+    """An HTTP API event, payload format 1.0: like REST's, but ``path`` keeps a named stage.
+
+    HTTP APIs hand over the path percent-decoded, unlike REST APIs.
+    """
     event = rest_event(
         method, path, headers=headers, query=query, body=body, binary=binary, stage=stage, host=host
     )
+    path = unquote(path)
     full_path = path if stage == "$default" or ".execute-api." not in host else f"/{stage}{path}"
     event["version"] = "1.0"
     event["resource"] = "$default"
@@ -181,7 +186,12 @@ def http_v2_event(
     host: str = API_HOST,
     authorizer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An HTTP API event, payload format 2.0: lower-case headers, duplicates comma-joined."""
+    """An HTTP API event, payload format 2.0: lower-case headers, duplicates comma-joined.
+
+    HTTP APIs hand over ``rawPath`` percent-decoded; Function URLs keep it encoded.
+    """
+    if ".lambda-url." not in host:
+        path = unquote(path)
     raw_path = path if stage == "$default" or ".execute-api." not in host else f"/{stage}{path}"
     header_pairs = [("host", host), ("x-forwarded-proto", "https"), ("x-forwarded-port", "443")]
     header_pairs += [("x-forwarded-for", "198.51.100.1, 203.0.113.9")]

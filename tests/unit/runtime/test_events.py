@@ -184,6 +184,12 @@ def test_path_info_is_decoded_to_latin1_of_utf8(kind: str, path: str, path_info:
     assert environ_for(HTTP_KINDS[kind]("GET", path))["PATH_INFO"] == path_info
 
 
+@pytest.mark.parametrize("kind", sorted(HTTP_KINDS))
+def test_a_path_is_decoded_exactly_once(kind: str) -> None:
+    # the client asked for the literal text "%41"; HTTP APIs have decoded %25 already
+    assert environ_for(HTTP_KINDS[kind]("GET", "/a%2541"))["PATH_INFO"] == "/a%41"
+
+
 QUERY = [("tag", "a"), ("tag", "b"), ("q", "x&y=z+1"), ("name", "José"), ("e", ""), ("sp", "a b")]
 ENCODED = "tag=a&tag=b&q=x%26y%3Dz%2B1&name=Jos%C3%A9&e=&sp=a%20b"
 
