@@ -7,11 +7,12 @@ paths and state are the ones a user's dodo.py sees.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -137,14 +138,19 @@ def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO)
     Returns the names of the steps that ran; raises SlamError when one failed.
     """
     reporter = DebugReporter(out) if debug else ConciseReporter(out)
-    with working_directory(config.root):
+    doit_errors = io.StringIO()  # doit prints its own errors (a damaged database...) there
+    with working_directory(config.root), redirect_stderr(sys.stderr if debug else doit_errors):
         tasks = list(slam_tasks(config))
         loader = SlamLoader(tasks, reporter, verbosity=2 if debug else 0)
         code = DoitMain(loader, config_filenames=()).run(["run", *steps])
     if reporter.error is not None:
         raise reporter.error
     if code != 0:
-        raise SlamError(f"doit stopped with exit code {code}", DEBUG_HINT)
+        last_line = (doit_errors.getvalue().strip().splitlines() or [f"exit code {code}"])[-1]
+        raise SlamError(
+            f"doit could not run the build: {last_line}",
+            f"{DEBUG_HINT}; if {DOIT_CONFIG['dep_file']} is damaged, delete it (slam rebuilds)",
+        )
     return list(reporter.executed)
 
 

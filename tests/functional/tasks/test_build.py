@@ -354,3 +354,18 @@ def test_a_bug_in_a_step_is_one_line_unless_debugging(
     debug = project.slam("--debug", "build")
     assert debug.code == 1
     assert 'raise ZeroDivisionError("division by zero")' in debug.out
+
+
+def test_a_damaged_state_database_is_one_error_with_the_fix(project: Project):
+    project.build()
+    (project.root / ".slam" / "doit.sqlite3").write_text("not a database")
+    result = project.build()
+    assert result.code == 1
+    assert result.err.startswith("slam: error: doit could not run the build: ")
+    assert "file is not a database" in result.err
+    assert result.err.endswith(
+        "hint: re-run with --debug to see where it happened; if .slam/doit.sqlite3 is "
+        "damaged, delete it (slam rebuilds)\n"
+    )
+    (project.root / ".slam" / "doit.sqlite3").unlink()
+    assert project.build().code == 0
