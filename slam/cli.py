@@ -59,10 +59,11 @@ def _template_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugi
 
 
 def _run_template(args: argparse.Namespace) -> int:
-    from .cloudformation import build_template, to_json, to_yaml
+    from .cloudformation import to_json, to_yaml
+    from .tasks.runner import template
 
-    template = build_template(load_project(args))
-    sys.stdout.write(to_yaml(template) if args.format == "yaml" else to_json(template))
+    rendered = template(load_project(args), debug=args.debug)
+    sys.stdout.write(to_yaml(rendered) if args.format == "yaml" else to_json(rendered))
     return EXIT_OK
 
 

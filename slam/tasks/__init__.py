@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..config import DEFAULT_CONFIG_FILE, Config, load_config
-from . import deps, package
+from . import deps, package, template
 from .project import STATE_DIR, Project
 from .step import TaskDict
 
@@ -34,6 +34,7 @@ __all__ = ["DEPLOY_STEP", "DOIT_CONFIG", "STEPS", "slam_tasks"]
 STEPS: tuple[Callable[[Project], Iterable[TaskDict]], ...] = (
     deps.tasks,
     package.tasks,
+    template.tasks,
 )
 
 # The step that ships the code: ``deploy_requires`` tasks become its dependencies.

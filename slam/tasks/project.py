@@ -61,6 +61,11 @@ class BuildLayout:
         """The package step's stamp: which zip is current, its hash and size."""
         return self.build / "package.json"
 
+    @property
+    def template(self) -> Path:
+        """The stack's CloudFormation template, rendered from slam.yaml."""
+        return self.build / "template.json"
+
     def package_zip(self, sha256: str) -> Path:
         return self.build / f"lambda_package.{sha256[:12]}.zip"
 

@@ -8,6 +8,7 @@ paths and state are the ones a user's dodo.py sees.
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import sys
@@ -152,6 +153,17 @@ def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO)
             f"{DEBUG_HINT}; if {DOIT_CONFIG['dep_file']} is damaged, delete it (slam rebuilds)",
         )
     return list(reporter.executed)
+
+
+def template(config: Config, *, debug: bool = False) -> dict[str, Any]:
+    """``slam template``: bring .slam/build/template.json up to date and return it.
+
+    The step itself prints nothing; doit's own output (``--debug``) goes to stderr, so
+    stdout holds only what the command prints.
+    """
+    run_steps(config, ["template"], debug=debug, out=sys.stderr)
+    rendered: dict[str, Any] = json.loads(BuildLayout(config.root).template.read_text())
+    return rendered
 
 
 def forget_dependencies(layout: BuildLayout) -> None:

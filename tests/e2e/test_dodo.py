@@ -52,9 +52,10 @@ def test_doit_list_shows_slams_steps_beside_the_users(project: Path):
     result = doit(project, "list")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        "deps      Install the requirements for Lambda's platform (into .slam/build/deps).\n"
-        "package   Build the Lambda zip (.slam/build/lambda_package.<hash>.zip).\n"
-        "test      Run the project's tests.\n"
+        "deps       Install the requirements for Lambda's platform (into .slam/build/deps).\n"
+        "package    Build the Lambda zip (.slam/build/lambda_package.<hash>.zip).\n"
+        "template   Render the CloudFormation template (.slam/build/template.json).\n"
+        "test       Run the project's tests.\n"
     )
 
 

@@ -29,18 +29,20 @@ def config_path(project: Path) -> Path:
 def test_one_task_per_step_each_with_a_one_line_doc(config_path: Path):
     tasks = list(slam_tasks(config_path))
     assert len(STEPS) == len(tasks)
-    assert [task["basename"] for task in tasks] == ["deps", "package"]
+    assert [task["basename"] for task in tasks] == ["deps", "package", "template"]
     for task in tasks:
         assert "\n" not in task["doc"]
 
 
 def test_file_names_are_relative_to_the_project_folder(config_path: Path):
-    deps, package = slam_tasks(str(config_path))
+    deps, package, template = slam_tasks(str(config_path))
     assert deps["file_dep"] == ["requirements.txt"]
     assert deps["targets"] == [".slam/build/deps.json", ".slam/build/deps.zip"]
     assert package["targets"] == [".slam/build/package.json"]
     assert ".slam/build/deps.json" in package["file_dep"]
     assert "app.py" in package["file_dep"]
+    assert template["file_dep"][0] == "slam.yaml"
+    assert template["targets"] == [".slam/build/template.json"]
 
 
 def test_deploy_requires_become_dependencies_of_the_deploy_step(config_path: Path):
