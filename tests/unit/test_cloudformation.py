@@ -566,6 +566,34 @@ def test_config_values_cannot_change_the_template_structure(
     }
 
 
+@pytest.mark.parametrize("value", HOSTILE)
+def test_values_inside_policies_and_extra_resources_stay_values(
+    make_config: Callable[..., Config], value: str
+):
+    escaped = json.dumps(value)
+    config = make_config(
+        "fizzbuzz:fizzbuzz",
+        edit=edits(
+            replace(
+                "  lambda_inline_policies:\n",
+                "  lambda_inline_policies:\n    odd:\n      Statement:\n"
+                f"        - {{Effect: Allow, Action: 's3:GetObject', Resource: {escaped}}}\n",
+            ),
+            replace(
+                "  cfn_resources:\n",
+                f"  cfn_resources:\n    Topic:\n      Type: AWS::SNS::Topic\n"
+                f"      Properties: {{DisplayName: {escaped}}}\n",
+            ),
+            replace("  cfn_outputs:\n", f"  cfn_outputs:\n    Odd: {{Value: {escaped}}}\n"),
+        ),
+    )
+    template = json.loads(to_json(build_template(config)))
+    policy = template["Resources"]["FunctionRole"]["Properties"]["Policies"][0]
+    assert policy["PolicyDocument"]["Statement"][0]["Resource"] == value
+    assert template["Resources"]["Topic"]["Properties"] == {"DisplayName": value}
+    assert template["Outputs"]["Odd"] == {"Value": value}
+
+
 def test_same_config_same_bytes(make_config: Callable[..., Config]):
     config = make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV))
     assert to_json(build_template(config)) == to_json(build_template(config))
