@@ -93,13 +93,7 @@ def v1_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     The query string is rebuilt from the decoded parameters; ``REMOTE_ADDR`` is
     ``requestContext.identity.sourceIp``.
     """
-    request_context = event.get("requestContext") or {}
-    environ = _new_environ(event.get("httpMethod") or "GET", event, context, request_context)
-    multi_value = event.get("multiValueHeaders")
-    if multi_value:
-        _add_multi_value_headers(environ, multi_value)
-    else:
-        _add_headers(environ, event.get("headers") or {})
+    environ, request_context = _proxy_environ(event, context)
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
     # REST APIs send `path` encoded and without the stage; HTTP APIs (payload 1.0)
     # send it decoded and with the stage
@@ -159,13 +153,7 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     are. ``REMOTE_ADDR`` is the last ``X-Forwarded-For`` entry: the one ALB appended
     (earlier entries are whatever the client sent).
     """
-    request_context = event.get("requestContext") or {}
-    environ = _new_environ(event.get("httpMethod") or "GET", event, context, request_context)
-    multi_value = event.get("multiValueHeaders")
-    if multi_value:
-        _add_multi_value_headers(environ, multi_value)
-    else:
-        _add_headers(environ, event.get("headers") or {})
+    environ, _ = _proxy_environ(event, context)
     host = environ.get("HTTP_HOST") or ""
     _set_paths(environ, _path(event.get("path"), encoded=True), host, None, base_path, True)
     environ["QUERY_STRING"] = _query(
@@ -177,6 +165,18 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     if forwarded_for:
         environ["REMOTE_ADDR"] = forwarded_for.rpartition(",")[2].strip()
     return environ
+
+
+def _proxy_environ(event: dict[str, Event], context: object) -> tuple[Environ, Event]:
+    """What REST API, HTTP API 1.0 and ALB events share: the common keys and the headers."""
+    request_context = event.get("requestContext") or {}
+    environ = _new_environ(event.get("httpMethod") or "GET", event, context, request_context)
+    multi_value = event.get("multiValueHeaders")
+    if multi_value:
+        _add_multi_value_headers(environ, multi_value)
+    else:
+        _add_headers(environ, event.get("headers") or {})
+    return environ, request_context
 
 
 def encode_path(path: str) -> str:
