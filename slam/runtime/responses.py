@@ -52,14 +52,7 @@ def v1_response(status: str, headers: Headers, body: bytes) -> Result:
 def v2_response(status: str, headers: Headers, body: bytes) -> Result:
     """Response for HTTP API payload 2.0 and Lambda Function URL events."""
     text, is_base64 = encode_body(headers, body)
-    single: dict[str, str] = {}
-    cookies: list[str] = []
-    for name, value in headers:
-        value = value.strip() if value.isascii() else _text(value)
-        if name.lower() == "set-cookie":
-            cookies.append(value)
-        else:
-            single[name] = single[name] + ", " + value if name in single else value
+    single, cookies = _single_value_headers(headers)
     return {
         "statusCode": int(status[:3]),
         "headers": single,
@@ -72,15 +65,9 @@ def v2_response(status: str, headers: Headers, body: bytes) -> Result:
 def alb_response(status: str, headers: Headers, body: bytes) -> Result:
     """Response for ALB events with multi-value headers off."""
     text, is_base64 = encode_body(headers, body)
-    single: dict[str, str] = {}
-    cookies = 0
-    for name, value in headers:
-        value = value.strip() if value.isascii() else _text(value)
-        if name.lower() == "set-cookie":
-            single[_set_cookie_name(cookies)] = value
-            cookies += 1
-        else:
-            single[name] = single[name] + ", " + value if name in single else value
+    single, cookies = _single_value_headers(headers)
+    for index, cookie in enumerate(cookies):
+        single[_set_cookie_name(index)] = cookie
     return {
         "statusCode": int(status[:3]),
         "statusDescription": status,
@@ -136,6 +123,19 @@ def is_textual(content_type: str) -> bool:
 # is_textual() of each Content-Type seen
 _TEXTUAL: dict[str, bool] = {}
 _TEXT_SUFFIXES = ("+json", "+xml")
+
+
+def _single_value_headers(headers: Headers) -> tuple[dict[str, str], list[str]]:
+    """Headers with repeated names comma-joined, and the Set-Cookie values kept apart."""
+    single: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        value = value.strip() if value.isascii() else _text(value)
+        if name.lower() == "set-cookie":
+            cookies.append(value)
+        else:
+            single[name] = single[name] + ", " + value if name in single else value
+    return single, cookies
 
 
 def _multi_value_headers(headers: Headers) -> dict[str, list[str]]:
