@@ -38,7 +38,7 @@ from binascii import a2b_base64
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Iterable, Mapping
 
     from ._typing import Environ, Event
 
@@ -93,18 +93,16 @@ def v1_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     The query string is rebuilt from the decoded parameters; ``REMOTE_ADDR`` is
     ``requestContext.identity.sourceIp``.
     """
-    environ, request_context = _proxy_environ(event, context)
+    request_context = event.get("requestContext") or {}
+    environ = _new_environ(event.get("httpMethod"), event, context, request_context)
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
     # REST APIs send `path` encoded and without the stage; HTTP APIs (payload 1.0)
     # send it decoded and with the stage
     http_api = event.get("version") == "1.0"
-    path = _path(event.get("path"), encoded=not http_api)
-    _set_paths(environ, path, host, request_context.get("stage"), base_path, http_api)
-    environ["QUERY_STRING"] = _query(
-        event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"),
-        _quote,
-    )
-    _set_server(environ, host)
+    stage = request_context.get("stage")
+    _set_location(environ, host, event.get("path"), not http_api, stage, base_path, http_api)
+    parameters = event.get("multiValueQueryStringParameters") or event.get("queryStringParameters")
+    environ["QUERY_STRING"] = _query(parameters, _UNRESERVED, _QUOTE) if parameters else ""
     identity = request_context.get("identity") or {}
     if identity.get("sourceIp"):
         environ["REMOTE_ADDR"] = identity["sourceIp"]
@@ -124,20 +122,24 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     """
     request_context = event.get("requestContext") or {}
     http = request_context.get("http") or {}
-    environ = _new_environ(http.get("method") or "GET", event, context, request_context)
-    _add_headers(environ, event.get("headers") or {})
+    environ = _new_environ(http.get("method"), event, context, request_context)
     cookies = event.get("cookies")
     if cookies:
-        cookie = encode_path("; ".join(cookies))
+        cookie = "; ".join(cookies)
+        if not cookie.isascii():
+            cookie = cookie.encode().decode("latin-1")
         previous = environ.get("HTTP_COOKIE")
         environ["HTTP_COOKIE"] = f"{previous}; {cookie}" if previous else cookie
-    host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
+    domain = request_context.get("domainName") or ""
+    host = environ.get("HTTP_HOST") or domain
     # Function URLs keep the path encoded; HTTP APIs decode it, despite the name rawPath
-    function_url = ".lambda-url." in (request_context.get("domainName") or "")
-    path = _path(event.get("rawPath"), encoded=function_url)
-    _set_paths(environ, path, host, request_context.get("stage"), base_path, True)
-    environ["QUERY_STRING"] = _requote(event.get("rawQueryString") or "")
-    _set_server(environ, host)
+    function_url = ".lambda-url." in domain
+    stage = request_context.get("stage")
+    _set_location(environ, host, event.get("rawPath"), function_url, stage, base_path, True)
+    query = event.get("rawQueryString") or ""
+    if query.rstrip(_VISIBLE):  # spaces or non-ASCII, left unencoded
+        query = encode_path(query).translate(_REQUOTE)
+    environ["QUERY_STRING"] = query
     if http.get("sourceIp"):
         environ["REMOTE_ADDR"] = http["sourceIp"]
     if request_context.get("authorizer"):
@@ -153,30 +155,15 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     are. ``REMOTE_ADDR`` is the last ``X-Forwarded-For`` entry: the one ALB appended
     (earlier entries are whatever the client sent).
     """
-    environ, _ = _proxy_environ(event, context)
+    environ = _new_environ(event.get("httpMethod"), event, context, event.get("requestContext"))
     host = environ.get("HTTP_HOST") or ""
-    _set_paths(environ, _path(event.get("path"), encoded=True), host, None, base_path, True)
-    environ["QUERY_STRING"] = _query(
-        event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"),
-        _requote,
-    )
-    _set_server(environ, host)
+    _set_location(environ, host, event.get("path"), True, None, base_path, True)
+    parameters = event.get("multiValueQueryStringParameters") or event.get("queryStringParameters")
+    environ["QUERY_STRING"] = _query(parameters, _VISIBLE, _REQUOTE) if parameters else ""
     forwarded_for = environ.get("HTTP_X_FORWARDED_FOR")
     if forwarded_for:
         environ["REMOTE_ADDR"] = forwarded_for.rpartition(",")[2].strip()
     return environ
-
-
-def _proxy_environ(event: dict[str, Event], context: object) -> tuple[Environ, Event]:
-    """What REST API, HTTP API 1.0 and ALB events share: the common keys and the headers."""
-    request_context = event.get("requestContext") or {}
-    environ = _new_environ(event.get("httpMethod") or "GET", event, context, request_context)
-    multi_value = event.get("multiValueHeaders")
-    if multi_value:
-        _add_multi_value_headers(environ, multi_value)
-    else:
-        _add_headers(environ, event.get("headers") or {})
-    return environ, request_context
 
 
 def encode_path(path: str) -> str:
@@ -185,18 +172,17 @@ def encode_path(path: str) -> str:
 
 
 def _new_environ(
-    method: str, event: dict[str, Event], context: object, request_context: object
+    method: str | None, event: dict[str, Event], context: object, request_context: Event
 ) -> Environ:
-    """The keys every format sets alike, the request body decoded."""
-    body = event.get("body")
-    if not body:
-        data = b""
-    elif event.get("isBase64Encoded"):
-        data = a2b_base64(body)
-    else:
-        data = body.encode()
-    return {
-        "REQUEST_METHOD": method,
+    """The keys every format sets alike: the body decoded, and the headers.
+
+    Each header is stored under its key, and the dropped ones counted; when two names
+    land on one key (``Accept`` and ``accept``), fewer keys than that were added, and
+    :func:`_join_repeated` does them again, joining.
+    """
+    data = _body(event) if event.get("body") else b""
+    environ = {
+        "REQUEST_METHOD": method or "GET",
         "CONTENT_LENGTH": str(len(data)),
         "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.version": (1, 0),
@@ -206,9 +192,40 @@ def _new_environ(
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
         "slam.event": event,
-        "slam.request_context": request_context,
+        "slam.request_context": request_context or {},
         "slam.context": context,
     }
+    # REST APIs and ALB send multiValueHeaders (when enabled) beside headers, which then
+    # holds only the last value of a repeated header
+    multi_value = event.get("multiValueHeaders")
+    headers = multi_value or event.get("headers")
+    if not headers:
+        return environ
+    size = len(environ)
+    keys = _KEYS
+    dropped = 0
+    for name, value in headers.items():
+        try:
+            key = keys[name]
+        except KeyError:
+            key = _key(name)
+        if multi_value:
+            try:
+                (value,) = value  # nearly every header has one value
+            except ValueError:
+                value = _joined(key, value) if value else None
+        if key and value is not None:
+            environ[key] = value if value.isascii() else value.encode().decode("latin-1")
+        else:
+            dropped += 1
+    if len(environ) - size != len(headers) - dropped:
+        _join_repeated(environ, headers)
+    return environ
+
+
+def _body(event: dict[str, Event]) -> bytes:
+    body: str = event["body"]
+    return a2b_base64(body) if event.get("isBase64Encoded") else body.encode()
 
 
 # Each header name's environ key, computed once; bounded, as clients choose the names.
@@ -231,100 +248,94 @@ def _key(name: str) -> str:
     return key
 
 
-# The two loops below differ only in reading one value or a list: kept apart for speed.
-def _add_headers(environ: Environ, headers: Mapping[str, str]) -> None:
-    keys = _KEYS
+def _join_repeated(environ: Environ, headers: Mapping[str, str | list[str]]) -> None:
+    """Set each header key to the values of every name that maps to it, joined."""
+    values_of: dict[str, list[str]] = {}
     for name, value in headers.items():
-        try:
-            key = keys[name]
-        except KeyError:
-            key = _key(name)
-        if key:
-            if not value.isascii():
-                value = value.encode().decode("latin-1")
-            environ[key] = _joined(key, environ[key], value) if key in environ else value
+        values = value if isinstance(value, list) else [value]
+        key = _key(name)
+        if key and values:
+            values_of.setdefault(key, []).extend(values)
+    for key, values in values_of.items():
+        environ[key] = encode_path(_joined(key, values))
 
 
-def _add_multi_value_headers(environ: Environ, headers: Mapping[str, list[str]]) -> None:
-    keys = _KEYS
-    for name, values in headers.items():
-        try:
-            key = keys[name]
-        except KeyError:
-            key = _key(name)
-        if key:
-            try:
-                (value,) = values  # nearly every header has one value: the fast case
-            except ValueError:
-                if not values:
-                    continue
-                value = _joined(key, *values)
-            if not value.isascii():
-                value = value.encode().decode("latin-1")
-            environ[key] = _joined(key, environ[key], value) if key in environ else value
-
-
-def _joined(key: str, *values: str) -> str:
+def _joined(key: str, values: Iterable[str]) -> str:
     # repeated headers are a comma-separated list, except Cookie
     return ("; " if key == "HTTP_COOKIE" else ", ").join(values)
 
 
-# hosts AWS names itself: execute-api, lambda-url and ALB endpoints
-_AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".on.aws")
+def _set_location(
+    environ: Environ,
+    host: str,
+    path: str | None,
+    encoded: bool,
+    stage: str | None,
+    base_path: str,
+    stage_in_path: bool,
+) -> None:
+    """Set PATH_INFO, SCRIPT_NAME (a stage prefix or base path) and the server keys.
 
-
-def _path(path: str | None, encoded: bool) -> str:
-    """A request path as PEP 3333 wants it: percent-decoded, latin-1 of the UTF-8 bytes."""
+    ``path`` is the event's, percent-encoded or not; the prefix is stripped from it when
+    ``stage_in_path`` (or when it is a base path).
+    """
+    forwarded = environ.get("HTTP_X_FORWARDED_PROTO"), environ.get("HTTP_X_FORWARDED_PORT")
+    place = host, stage, base_path, stage_in_path, forwarded
+    try:
+        prefix, strip, scheme, name, port = _PLACES[place]
+    except KeyError:
+        prefix, strip, scheme, name, port = _place(*place)
     path = path or "/"
     if not path.isascii():
         path = path.encode().decode("latin-1")
     if encoded and "%" in path:
         path = _unquote(path)
-    return path
+    if strip and path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/"):
+        path = path[len(prefix) :]
+    environ["SCRIPT_NAME"] = prefix
+    environ["PATH_INFO"] = path
+    environ["wsgi.url_scheme"] = scheme
+    environ["SERVER_NAME"] = name
+    environ["SERVER_PORT"] = port
 
 
-def _set_paths(
-    environ: Environ,
-    path: str,
+# What _place() worked out for each host, stage and forwarding headers; bounded, as ALB
+# and custom domains pass on whatever Host the client sends.
+_PLACES: dict[tuple[Event, ...], tuple[str, bool, str, str, str]] = {}
+_PLACES_LIMIT = 256
+# hosts AWS names itself: execute-api, lambda-url and ALB endpoints
+_AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".on.aws")
+
+
+def _place(
     host: str,
     stage: str | None,
     base_path: str,
     stage_in_path: bool,
-) -> None:
-    """Set SCRIPT_NAME (stage prefix or base path) and PATH_INFO (the path, prefix removed)."""
+    forwarded: tuple[str | None, str | None],
+) -> tuple[str, bool, str, str, str]:
+    """The path prefix, whether to strip it, the URL scheme, server name and port."""
     if stage and stage != "$default" and ".execute-api." in host:
         prefix = "/" + stage  # only the execute-api host puts the stage in the URL
         strip = stage_in_path
     else:
         # a base-path mapping exists only on a custom domain
         prefix = "" if host.endswith(_AWS_HOSTS) else base_path
-        strip = True
-    if (
-        strip
-        and prefix
-        and path.startswith(prefix)
-        and path[len(prefix) : len(prefix) + 1] in ("", "/")
-    ):
-        path = path[len(prefix) :]
-    environ["SCRIPT_NAME"] = prefix
-    environ["PATH_INFO"] = path
-
-
-def _set_server(environ: Environ, host: str) -> None:
+        strip = bool(prefix)
     # proxies append to comma-separated headers: the last entry is the nearest proxy's
-    proto = environ.get("HTTP_X_FORWARDED_PROTO")
+    proto, forwarded_port = forwarded
     scheme = "http" if proto and proto.rpartition(",")[2].strip() == "http" else "https"
-    host = host or "localhost"
-    if host.endswith("]") or ":" not in host:
-        name, port = host, ""
+    server = host or "localhost"
+    if server.endswith("]") or ":" not in server:
+        name, port = server, ""
     else:
-        name, _, port = host.rpartition(":")
-    forwarded_port = environ.get("HTTP_X_FORWARDED_PORT")
+        name, _, port = server.rpartition(":")
     if forwarded_port:
         port = forwarded_port.rpartition(",")[2].strip()
-    environ["wsgi.url_scheme"] = scheme
-    environ["SERVER_NAME"] = name
-    environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
+    place = prefix, strip, scheme, name, port or ("443" if scheme == "https" else "80")
+    if len(_PLACES) < _PLACES_LIMIT:
+        _PLACES[host, stage, base_path, stage_in_path, forwarded] = place
+    return place
 
 
 _AUTHORIZER_PRINCIPALS = (
@@ -364,32 +375,20 @@ _HEX_DIGITS = "0123456789abcdefABCDEF"
 _UNQUOTE = {a + b: chr(int(a + b, 16)) for a in _HEX_DIGITS for b in _HEX_DIGITS}
 
 
-def _quote(text: str) -> str:
-    """Percent-encode a decoded query key or value."""
-    if not text.rstrip(_UNRESERVED):  # nothing to encode: the common case
-        return text
-    return encode_path(text).translate(_QUOTE)
-
-
-def _requote(text: str) -> str:
-    """Encode what a raw query string may carry unencoded (spaces, non-ASCII)."""
-    if not text.rstrip(_VISIBLE):
-        return text
-    return encode_path(text).translate(_REQUOTE)
-
-
-def _query(parameters: Mapping[str, Event] | None, quote: Callable[[str], str]) -> str:
+# Query strings: REST APIs pass decoded parameters, each percent-encoded here with
+# _QUOTE; ALB's parameters and HTTP API's rawQueryString are as the client sent them,
+# where _REQUOTE encodes only what cannot stand in a URL (spaces, non-ASCII). A text
+# made only of the kept characters, nearly every one, is used as it is.
+def _query(parameters: Mapping[str, Event], kept: str, table: Mapping[int, str]) -> str:
     """Join query parameters (one value or a list per name) into a query string."""
-    if not parameters:
-        return ""
     pairs = []
     for key, values in parameters.items():
-        quoted_key = quote(key) + "="
-        if type(values) is list:
-            for value in values:
-                pairs.append(quoted_key + quote(value))
-        else:
-            pairs.append(quoted_key + quote(values))
+        if key.rstrip(kept):
+            key = encode_path(key).translate(table)
+        for value in values if type(values) is list else (values,):
+            if value.rstrip(kept):
+                value = encode_path(value).translate(table)
+            pairs.append(f"{key}={value}")
     return "&".join(pairs)
 
 

@@ -38,12 +38,28 @@ _TEXT_TYPES = frozenset(
 )
 
 
+# Each format reads the headers in its own loop, noting Content-Type and Content-Encoding
+# on the way: at Lambda's pace every further call costs (see wsgi.make_handler).
 def v1_response(status: str, headers: Headers, body: bytes) -> Result:
     """Response for REST API and HTTP API payload 1.0 events."""
-    text, is_base64 = encode_body(headers, body)
+    multi_value: dict[str, list[str]] = {}
+    content_type = ""
+    encoded = False
+    for name, value in headers:
+        value = value.strip() if value.isascii() else _text(value)
+        lowered = name.lower()
+        if lowered == "content-type":
+            content_type = value
+        elif lowered == "content-encoding":
+            encoded = True
+        if name in multi_value:
+            multi_value[name].append(value)
+        else:
+            multi_value[name] = [value]
+    text, is_base64 = encode_body(body, content_type, encoded)
     return {
         "statusCode": int(status[:3]),
-        "multiValueHeaders": _multi_value_headers(headers),
+        "multiValueHeaders": multi_value,
         "body": text,
         "isBase64Encoded": is_base64,
     }
@@ -51,8 +67,22 @@ def v1_response(status: str, headers: Headers, body: bytes) -> Result:
 
 def v2_response(status: str, headers: Headers, body: bytes) -> Result:
     """Response for HTTP API payload 2.0 and Lambda Function URL events."""
-    text, is_base64 = encode_body(headers, body)
-    single, cookies = _single_value_headers(headers)
+    single: dict[str, str] = {}
+    cookies: list[str] = []
+    content_type = ""
+    encoded = False
+    for name, value in headers:
+        value = value.strip() if value.isascii() else _text(value)
+        lowered = name.lower()
+        if lowered == "set-cookie":
+            cookies.append(value)
+            continue
+        if lowered == "content-type":
+            content_type = value
+        elif lowered == "content-encoding":
+            encoded = True
+        single[name] = single[name] + ", " + value if name in single else value
+    text, is_base64 = encode_body(body, content_type, encoded)
     return {
         "statusCode": int(status[:3]),
         "headers": single,
@@ -64,43 +94,29 @@ def v2_response(status: str, headers: Headers, body: bytes) -> Result:
 
 def alb_response(status: str, headers: Headers, body: bytes) -> Result:
     """Response for ALB events with multi-value headers off."""
-    text, is_base64 = encode_body(headers, body)
-    single, cookies = _single_value_headers(headers)
-    for index, cookie in enumerate(cookies):
+    response = v2_response(status, headers, body)
+    single = response["headers"]
+    for index, cookie in enumerate(response.pop("cookies")):
         single[_set_cookie_name(index)] = cookie
-    return {
-        "statusCode": int(status[:3]),
-        "statusDescription": status,
-        "headers": single,
-        "body": text,
-        "isBase64Encoded": is_base64,
-    }
+    response["statusDescription"] = status
+    return response
 
 
 def alb_multi_value_response(status: str, headers: Headers, body: bytes) -> Result:
     """Response for ALB events with multi-value headers on."""
-    text, is_base64 = encode_body(headers, body)
-    return {
-        "statusCode": int(status[:3]),
-        "statusDescription": status,
-        "multiValueHeaders": _multi_value_headers(headers),
-        "body": text,
-        "isBase64Encoded": is_base64,
-    }
+    response = v1_response(status, headers, body)
+    response["statusDescription"] = status
+    return response
 
 
-def encode_body(headers: Headers, body: bytes) -> tuple[str, bool]:
-    """Return the body as Lambda carries it, and whether that is base64."""
+def encode_body(body: bytes, content_type: str, encoded: bool) -> tuple[str, bool]:
+    """Return the body as Lambda carries it, and whether that is base64.
+
+    ``content_type`` is the response's Content-Type (``""`` for none); ``encoded``
+    says whether it has a Content-Encoding.
+    """
     if not body:
         return "", False
-    content_type = ""
-    encoded = False
-    for name, value in headers:
-        lowered = name.lower()
-        if lowered == "content-type":
-            content_type = value
-        elif lowered == "content-encoding":
-            encoded = True
     textual = _TEXTUAL.get(content_type)
     if textual is None:
         textual = is_textual(content_type)
@@ -123,30 +139,6 @@ def is_textual(content_type: str) -> bool:
 # is_textual() of each Content-Type seen
 _TEXTUAL: dict[str, bool] = {}
 _TEXT_SUFFIXES = ("+json", "+xml")
-
-
-def _single_value_headers(headers: Headers) -> tuple[dict[str, str], list[str]]:
-    """Headers with repeated names comma-joined, and the Set-Cookie values kept apart."""
-    single: dict[str, str] = {}
-    cookies: list[str] = []
-    for name, value in headers:
-        value = value.strip() if value.isascii() else _text(value)
-        if name.lower() == "set-cookie":
-            cookies.append(value)
-        else:
-            single[name] = single[name] + ", " + value if name in single else value
-    return single, cookies
-
-
-def _multi_value_headers(headers: Headers) -> dict[str, list[str]]:
-    multi_value: dict[str, list[str]] = {}
-    for name, value in headers:
-        value = value.strip() if value.isascii() else _text(value)
-        if name in multi_value:
-            multi_value[name].append(value)
-        else:
-            multi_value[name] = [value]
-    return multi_value
 
 
 # Header values lose surrounding whitespace, which is not part of a value (Django's cookies

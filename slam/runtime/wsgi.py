@@ -69,12 +69,27 @@ def make_handler(app: WSGIApp, base_path: str | None = None) -> Handler:
     script_name = normalise_base_path(base_path)
     formats = _FORMATS
 
+    # One function for the whole request: at Lambda's pace, between two requests the
+    # app's own code pushes slam's out of the CPU caches, and each further call costs.
     def handler(event: Event, context: object) -> Result:
         name = events.event_format(event)
         if name is None:
             return {}
         build_environ, build_response = formats[name]
-        return respond(app, build_environ(event, context, script_name), build_response)
+        environ = build_environ(event, context, script_name)
+        exchange = _Exchange()
+        try:
+            result = app(environ, exchange.start_response)
+            try:
+                status, headers, body = exchange.collect(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+            return build_response(status, headers, body)
+        except Exception:  # the app's, or a response it got wrong: a 500, logged
+            _log_failure(environ)
+            return build_response(*_INTERNAL_ERROR)
 
     return handler
 
@@ -85,44 +100,21 @@ def normalise_base_path(base_path: str | None) -> str:
     return "/" + events.encode_path(stripped) if stripped else ""
 
 
-def respond(app: WSGIApp, environ: Environ, build_response: BuildResponse) -> Result:
-    """Run ``app`` on ``environ`` and format its response with ``build_response``.
-
-    Any exception from the app, or from a response it got wrong, is logged to stderr
-    with its traceback and answered with a plain 500.
-    """
-    exchange = _Exchange()
-    try:
-        result = app(environ, exchange.start_response)
-        try:
-            status, headers, body = exchange.collect(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        return build_response(status, headers, body)
-    except Exception:
-        _log_failure(environ)
-        return build_response(*_INTERNAL_ERROR)
-
-
 class _Exchange:
     """The PEP 3333 ``start_response``/``write`` side of one request."""
 
-    __slots__ = ("chunks", "headers", "sent", "status")
-
-    def __init__(self) -> None:
-        self.status: str | None = None
-        self.headers: Headers = []
-        self.chunks: list[bytes] = []
-        self.sent = False  # a non-empty body chunk exists: the headers count as sent
+    # class-level defaults, so that no __init__ runs for each request
+    status: str | None = None
+    headers: Headers
+    # the body chunks sent so far; a non-empty one means the headers count as sent
+    chunks: list[bytes] | None = None
 
     def start_response(
         self, status: str, headers: Headers, exc_info: ExcInfo | None = None
     ) -> Write:
         if exc_info is not None:
             try:
-                if self.sent:
+                if self.chunks:
                     raise exc_info[1].with_traceback(exc_info[2])
             finally:
                 exc_info = None  # break the frame <-> traceback cycle
@@ -138,21 +130,25 @@ class _Exchange:
 
     def write(self, data: bytes) -> None:
         if data:
-            self.chunks.append(data)
-            self.sent = True
+            if self.chunks is None:
+                self.chunks = [data]
+            else:
+                self.chunks.append(data)
 
     def collect(self, result: Iterable[bytes]) -> tuple[str, Headers, bytes]:
         """Read the whole body; raise if the app never called start_response."""
-        if type(result) is list and not self.chunks:
+        chunks = self.chunks
+        if type(result) is list and chunks is None:
             body = b"".join(result)  # a list is complete: start_response ran already
         else:
+            if chunks is None:
+                chunks = self.chunks = []
             for chunk in result:
                 if chunk:
                     if self.status is None:
                         raise RuntimeError("the app sent body bytes before start_response()")
-                    self.chunks.append(chunk)
-                    self.sent = True
-            body = b"".join(self.chunks)
+                    chunks.append(chunk)
+            body = b"".join(chunks)
         if self.status is None:
             raise RuntimeError("the app returned without calling start_response()")
         return self.status, self.headers, body

@@ -191,7 +191,8 @@ def test_a_path_is_decoded_exactly_once(kind: str) -> None:
 
 
 QUERY = [("tag", "a"), ("tag", "b"), ("q", "x&y=z+1"), ("name", "José"), ("e", ""), ("sp", "a b")]
-ENCODED = "tag=a&tag=b&q=x%26y%3Dz%2B1&name=Jos%C3%A9&e=&sp=a%20b"
+QUERY += [("clé&", "v")]
+ENCODED = "tag=a&tag=b&q=x%26y%3Dz%2B1&name=Jos%C3%A9&e=&sp=a%20b&cl%C3%A9%26=v"
 
 
 def test_rest_query_string_is_encoded_from_decoded_values() -> None:
@@ -220,8 +221,8 @@ def test_alb_query_string_keeps_raw_values() -> None:
 
 
 def test_alb_query_string_encodes_what_the_client_left_raw() -> None:
-    event = alb_event(query=[("name", "José a"), ("ok", "%41")])
-    assert environ_for(event)["QUERY_STRING"] == "name=Jos%C3%A9%20a&ok=%41"
+    event = alb_event(query=[("name", "José a"), ("ok", "%41"), ("ké y", "1")])
+    assert environ_for(event)["QUERY_STRING"] == "name=Jos%C3%A9%20a&ok=%41&k%C3%A9%20y=1"
 
 
 @pytest.mark.parametrize("event_builder", [http_v2_event, function_url_event])
@@ -242,6 +243,17 @@ def test_repeated_headers_are_joined(kind: str) -> None:
     assert environ["HTTP_ACCEPT"] == "text/html, application/json"
     assert environ["HTTP_COOKIE"] == "a=1; b=2"
     assert environ["HTTP_X_TAG"] == "one, two"
+
+
+@pytest.mark.parametrize("kind", ["rest", "http-v2", "alb"])
+def test_single_value_headers_differing_in_case_are_joined(kind: str) -> None:
+    # a console test event, or a client sending both spellings: one dict, two names
+    event = HTTP_KINDS[kind]()
+    event.pop("multiValueHeaders", None)
+    event["headers"] = {"X-Tag": "one", "x-tag": "twö", "Cookie": "a=1", "cookie": "b=2"}
+    environ = environ_for(event)
+    assert environ["HTTP_X_TAG"] == "one, tw\xc3\xb6"
+    assert environ["HTTP_COOKIE"] == "a=1; b=2"
 
 
 @pytest.mark.parametrize("kind", ["http-v2", "function-url"])
@@ -302,6 +314,17 @@ def test_server_name_port_and_scheme(
     event = {"httpMethod": "GET", "path": "/", "headers": dict(headers)}
     environ = environ_for(event)
     assert (environ["SERVER_NAME"], environ["SERVER_PORT"], environ["wsgi.url_scheme"]) == server
+
+
+def test_every_one_of_many_hosts_gets_its_own_server_and_prefix() -> None:
+    # clients choose the Host behind ALB and custom domains: far more than slam remembers
+    for number in range(600):
+        aws = number % 2 == 1  # a base path applies to custom domains, not to AWS's hosts
+        host = f"h{number}.{'elb.amazonaws.com' if aws else 'example.com'}"
+        environ = environ_for(alb_event(path=f"/api/{number}", host=host), base_path="/api")
+        assert environ["SERVER_NAME"] == host
+        expected = ("", f"/api/{number}") if aws else ("/api", f"/{number}")
+        assert (environ["SCRIPT_NAME"], environ["PATH_INFO"]) == expected
 
 
 def test_remote_addr_is_what_each_service_saw() -> None:

@@ -54,8 +54,9 @@ class Body:
 def test_write_callable_and_iterable_are_both_sent() -> None:
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         write = start_response("200 OK", TEXT)
-        write(b"written, ")
         write(b"")
+        write(b"written")
+        write(b", ")
         return [b"then ", b"", b"returned"]
 
     assert call(app) == plain(200, "written, then returned")
