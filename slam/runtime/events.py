@@ -213,8 +213,11 @@ def _new_environ(
             try:
                 (value,) = value  # nearly every header has one value
             except ValueError:
-                value = _joined(key, value) if value else None
-        if key and value is not None:
+                if not value:
+                    dropped += 1
+                    continue
+                value = _joined(key, value)
+        if key:
             environ[key] = value if value.isascii() else value.encode().decode("latin-1")
         else:
             dropped += 1
