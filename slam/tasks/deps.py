@@ -26,7 +26,7 @@ from ..config import DEFAULT_REQUIREMENTS
 from ..errors import SlamError
 from ..files import write_atomically
 from .archive import Entry, sha256_of, write_zip
-from .bytecode import compile_sources
+from .bytecode import Interpreter, compile_sources
 from .lambda_platform import LambdaPlatform
 from .pip import Pip, PipResult, RequirementsFile, WheelBuild
 from .project import BuildLayout, Project, doit_path
@@ -47,7 +47,7 @@ class Dependencies:
     root: Path
     platform: LambdaPlatform
     layout: BuildLayout
-    bytecode: bool
+    bytecode: Interpreter
 
     @classmethod
     def of(cls, project: Project) -> Dependencies:
@@ -57,7 +57,7 @@ class Dependencies:
             config.root,
             project.platform,
             project.layout,
-            project.compiles_bytecode,
+            project.bytecode,
         )
 
     @property
@@ -78,7 +78,7 @@ class Dependencies:
             "pip_options": self.platform.pip_options(),
             "pip_version": _pip_version(),
             "pip_environment": {k: v for k, v in sorted(os.environ.items()) if k[:4] == "PIP_"},
-            "bytecode": self.bytecode,
+            "bytecode": self.bytecode.python,
             "python": sys.version.split()[0],
             "slam": __version__,
         }
@@ -181,8 +181,8 @@ def _write_deps_zip(deps: Dependencies) -> None:
     for cache in sorted(folder.rglob("__pycache__"), reverse=True):
         shutil.rmtree(cache)  # a wheel's own pycs: timestamp-based, maybe another Python's
     sources = {name: path for name, path in _installed_files(folder) if name.endswith(".py")}
-    if deps.bytecode:
-        compile_sources(sources, folder)
+    if deps.bytecode.python:
+        compile_sources(sources, folder, deps.bytecode.python)
     entries = {name: Entry.from_file(name, path) for name, path in _installed_files(folder)}
     for name, entry in list(entries.items()):
         if name.endswith(".dist-info/RECORD"):

@@ -28,7 +28,7 @@ from .archive import (
     sha256_of,
     sizes_in_zip,
 )
-from .bytecode import compile_sources
+from .bytecode import Interpreter, compile_sources
 from .project import BuildLayout, Project, doit_path
 from .sources import Selection, project_files
 from .step import TaskDict, manifest_target_exists, reports_failures, settings_changed
@@ -72,7 +72,7 @@ class Package:
     runtime: tuple[Path, ...]
     settings_json: str
     layout: BuildLayout
-    bytecode: bool
+    bytecode: Interpreter
     unzipped_limit: int = LAMBDA_UNZIPPED_LIMIT
 
     @classmethod
@@ -86,14 +86,15 @@ class Package:
             runtime=tuple(runtime_files()),
             settings_json=settings,
             layout=project.layout,
-            bytecode=project.compiles_bytecode,
+            bytecode=project.bytecode,
         )
 
     def settings(self) -> dict[str, Any]:
         """Everything besides the files' content that changes the zip."""
         return {
             "settings.json": self.settings_json,
-            "bytecode": self.bytecode,
+            "bytecode": self.bytecode.python,
+            "no_bytecode": self.bytecode.note,
             "python": sys.version.split()[0],
             "unzipped_limit": self.unzipped_limit,
             "slam": __version__,
@@ -129,8 +130,9 @@ def build_package(package: Package) -> dict[str, Any]:
     """Write the zip and its manifest; returns the summary lines."""
     layout = package.layout
     entries = package.entries()
-    if package.bytecode:
-        entries += _bytecode(package, entries)
+    python = package.bytecode.python
+    if python:
+        entries += _bytecode(entries, layout.build / "bytecode", python)
     sizes = sizes_in_zip(layout.deps_zip) | {entry.name: entry.size for entry in entries}
     check_unzipped_size(sizes, package.unzipped_limit)
     partial = layout.build / "lambda_package.partial"
@@ -148,15 +150,17 @@ def build_package(package: Package) -> dict[str, Any]:
         "unzipped_size": sum(sizes.values()),
         "files": len(sizes),
     }
+    if not python:
+        manifest["note"] = package.bytecode.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
     return {"summary": describe(manifest, built=True)}
 
 
-def _bytecode(package: Package, entries: list[Entry]) -> list[Entry]:
-    output = package.layout.build / "bytecode"
+def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:
     shutil.rmtree(output, ignore_errors=True)
     sources = {e.name: e.path for e in entries if e.name.endswith(".py") and e.path is not None}
-    return [Entry.from_file(name, output / name) for name in compile_sources(sources, output)]
+    written = compile_sources(sources, output, python)
+    return [Entry.from_file(name, output / name) for name in written]
 
 
 def read_manifest(layout: BuildLayout) -> dict[str, Any]:
@@ -167,8 +171,11 @@ def read_manifest(layout: BuildLayout) -> dict[str, Any]:
 def describe(manifest: dict[str, Any], built: bool) -> str:
     """The lines ``slam build`` ends with."""
     state = "has been built successfully" if built else "is up to date"
-    return (
-        f"{manifest['file']} {state}.\n"
+    lines = [
+        f"{manifest['file']} {state}.",
         f"Size: {format_size(manifest['size'])} "
-        f"({format_size(manifest['unzipped_size'])} unzipped, {manifest['files']} files)."
-    )
+        f"({format_size(manifest['unzipped_size'])} unzipped, {manifest['files']} files).",
+    ]
+    if manifest.get("note"):
+        lines.append(manifest["note"])
+    return "\n".join(lines)

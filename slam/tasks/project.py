@@ -4,11 +4,11 @@ platform and where its build state lives (``.slam/`` beside slam.yaml)."""
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
+from .bytecode import Interpreter, interpreter_for
 from .lambda_platform import LambdaPlatform
 
 STATE_DIR = ".slam"
@@ -88,9 +88,9 @@ class Project:
         return self.config.root
 
     @property
-    def compiles_bytecode(self) -> bool:
-        """Whether this Python can write bytecode the Lambda runtime will use."""
-        return self.platform.python_version == f"{sys.version_info[0]}.{sys.version_info[1]}"
+    def bytecode(self) -> Interpreter:
+        """The interpreter that writes bytecode the Lambda runtime will use, if any."""
+        return interpreter_for(self.platform.python_version)
 
 
 def doit_path(path: Path) -> str:

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -183,10 +184,36 @@ def test_a_runtime_or_architecture_change_reinstalls(
     assert f"Installed 1 package for {platform}: slam_test_dep 1.0." in result.out
 
 
-def test_bytecode_only_for_the_build_pythons_runtime(with_dep: Project):
+def test_no_bytecode_without_a_python_of_the_runtimes_version(
+    with_dep: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-pythons-here"))
     with_dep.configure(runtime=OTHER_RUNTIME)
-    with_dep.build()
+    version = OTHER_RUNTIME.removeprefix("python")
+    note = f"Note: no bytecode in the package: no python{version} on PATH. Each cold start"
+    assert note in with_dep.build().out
     assert not [name for name in with_dep.package().namelist() if name.endswith(".pyc")]
+    assert note in with_dep.build().out  # said again while the package is up to date
+
+
+def test_bytecode_for_another_runtime_from_the_python_of_that_name_on_path(
+    with_dep: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    version = OTHER_RUNTIME.removeprefix("python")
+    # stands in for a real Python of that version: says it is one, and compiles as this one
+    program = tmp_path / "bin" / f"python{version}"
+    program.parent.mkdir()
+    program.write_text(
+        f'#!/bin/sh\ncase "$*" in *version_info*) echo {version};; *) exec {sys.executable} "$@";;'
+        " esac\n"
+    )
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(program.parent))
+    with_dep.configure(runtime=OTHER_RUNTIME)
+    assert "Note:" not in with_dep.build().out
+    names = with_dep.package().namelist()
+    assert f"__pycache__/app.{sys.implementation.cache_tag}.pyc" in names
+    assert f"__pycache__/slam_test_dep.{sys.implementation.cache_tag}.pyc" in names
 
 
 def test_rebuild_deps_wipes_and_reinstalls(with_dep: Project):
