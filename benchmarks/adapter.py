@@ -47,7 +47,7 @@ from slam.runtime.wsgi import make_handler
 Handler = Callable[[dict[str, Any], Any], Any]
 App = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
-BATCHES = 25
+BATCHES = 41
 BATCH_SECONDS = 0.025
 IMPORT_RUNS = 15
 
