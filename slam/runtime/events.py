@@ -32,9 +32,9 @@ Besides the CGI and ``wsgi.*`` keys, every environ carries:
 
 from __future__ import annotations
 
-import io
 import sys
 from binascii import a2b_base64
+from io import BytesIO
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def _new_environ(
         "CONTENT_LENGTH": str(len(data)),
         "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.version": (1, 0),
-        "wsgi.input": io.BytesIO(data),
+        "wsgi.input": BytesIO(data),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": False,
         "wsgi.multiprocess": False,
