@@ -1,7 +1,9 @@
 """The ``deps`` step: the requirements, installed for Lambda's platform and zipped once.
 
 pip installs manylinux wheels for the target runtime's Python and architecture,
-never the build machine's. A requirement with no such wheel is built locally when
+never the build machine's, and runs for a Python of the runtime's version when there
+is one, so that ``python_version`` markers choose its dependencies (see
+:mod:`.interpreters`). A requirement with no such wheel is built locally when
 its source is pure Python, and is an error naming it otherwise. The installed files,
 with their bytecode, become ``.slam/build/deps.zip``: the base every package copies,
 so a code change never reinstalls or recompresses a dependency.
@@ -26,7 +28,8 @@ from ..config import DEFAULT_REQUIREMENTS
 from ..errors import SlamError
 from ..files import write_atomically
 from .archive import Entry, sha256_of, write_zip
-from .bytecode import Interpreter, compile_sources
+from .bytecode import compile_sources
+from .interpreters import Interpreter
 from .lambda_platform import LambdaPlatform
 from .pip import Pip, PipResult, RequirementsFile, WheelBuild
 from .project import BuildLayout, Project, doit_path
@@ -47,7 +50,7 @@ class Dependencies:
     root: Path
     platform: LambdaPlatform
     layout: BuildLayout
-    bytecode: Interpreter
+    runtime_python: Interpreter
 
     @classmethod
     def of(cls, project: Project) -> Dependencies:
@@ -57,7 +60,7 @@ class Dependencies:
             config.root,
             project.platform,
             project.layout,
-            project.bytecode,
+            project.runtime_python,
         )
 
     @property
@@ -78,7 +81,7 @@ class Dependencies:
             "pip_options": self.platform.pip_options(),
             "pip_version": _pip_version(),
             "pip_environment": {k: v for k, v in sorted(os.environ.items()) if k[:4] == "PIP_"},
-            "bytecode": self.bytecode.python,
+            "runtime_python": self.runtime_python.path,
             "python": sys.version.split()[0],
             "slam": __version__,
         }
@@ -140,7 +143,7 @@ def _empty(folder: Path) -> None:
 
 def _install(deps: Dependencies, target: Path) -> list[str]:
     """pip install into ``target``, building pure-Python wheels pip lacks; returns those."""
-    pip = Pip(deps.log)
+    pip = Pip(deps.log, markers_for=deps.runtime_python.path)
     requirements = RequirementsFile(deps.path)
     wheel_build = WheelBuild(pip, deps.platform, requirements, deps.layout.build / "sources")
     built: list[str] = []
@@ -181,8 +184,8 @@ def _write_deps_zip(deps: Dependencies) -> None:
     for cache in sorted(folder.rglob("__pycache__"), reverse=True):
         shutil.rmtree(cache)  # a wheel's own pycs: timestamp-based, maybe another Python's
     sources = {name: path for name, path in _installed_files(folder) if name.endswith(".py")}
-    if deps.bytecode.python:
-        compile_sources(sources, folder, deps.bytecode.python)
+    if deps.runtime_python.path:
+        compile_sources(sources, folder, deps.runtime_python.path)
     entries = {name: Entry.from_file(name, path) for name, path in _installed_files(folder)}
     for name, entry in list(entries.items()):
         if name.endswith(".dist-info/RECORD"):
@@ -215,7 +218,8 @@ def _summary(deps: Dependencies, installed: list[str], built: list[str]) -> str:
     if not deps.path.is_file():
         return f"No {deps.requirements}: the package has no dependencies."
     if not installed:
-        return f"{deps.requirements} lists no packages: the package has no dependencies."
+        # an empty file, or one whose every line has markers excluding this runtime
+        return f"Nothing to install from {deps.requirements} for {deps.platform}: no dependencies."
     names = ", ".join(installed[:SUMMARY_NAMES])
     more = len(installed) - SUMMARY_NAMES
     names += f", and {more} more" if more > 0 else ""

@@ -28,7 +28,8 @@ from .archive import (
     sha256_of,
     sizes_in_zip,
 )
-from .bytecode import Interpreter, compile_sources
+from .bytecode import compile_sources
+from .interpreters import Interpreter
 from .project import BuildLayout, Project, doit_path
 from .sources import Selection, project_files
 from .step import TaskDict, manifest_target_exists, reports_failures, settings_changed
@@ -72,7 +73,7 @@ class Package:
     runtime: tuple[Path, ...]
     settings_json: str
     layout: BuildLayout
-    bytecode: Interpreter
+    runtime_python: Interpreter
     unzipped_limit: int = LAMBDA_UNZIPPED_LIMIT
 
     @classmethod
@@ -86,15 +87,15 @@ class Package:
             runtime=tuple(runtime_files()),
             settings_json=settings,
             layout=project.layout,
-            bytecode=project.bytecode,
+            runtime_python=project.runtime_python,
         )
 
     def settings(self) -> dict[str, Any]:
         """Everything besides the files' content that changes the zip."""
         return {
             "settings.json": self.settings_json,
-            "bytecode": self.bytecode.python,
-            "no_bytecode": self.bytecode.note,
+            "runtime_python": self.runtime_python.path,
+            "note": self.runtime_python.note,
             "python": sys.version.split()[0],
             "unzipped_limit": self.unzipped_limit,
             "slam": __version__,
@@ -130,7 +131,7 @@ def build_package(package: Package) -> dict[str, Any]:
     """Write the zip and its manifest; returns the summary lines."""
     layout = package.layout
     entries = package.entries()
-    python = package.bytecode.python
+    python = package.runtime_python.path
     if python:
         entries += _bytecode(entries, layout.build / "bytecode", python)
     sizes = sizes_in_zip(layout.deps_zip) | {entry.name: entry.size for entry in entries}
@@ -151,7 +152,7 @@ def build_package(package: Package) -> dict[str, Any]:
         "files": len(sizes),
     }
     if not python:
-        manifest["note"] = package.bytecode.note
+        manifest["note"] = package.runtime_python.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
     return {"summary": describe(manifest, built=True)}
 

@@ -48,15 +48,20 @@ class PipResult:
 
 
 class Pip:
-    """Runs ``python -m pip`` with this Python, appending everything it prints to ``log``."""
+    """Runs this Python's pip, appending everything it prints to ``log``.
 
-    def __init__(self, log: Path, python: str = sys.executable) -> None:
+    With ``markers_for``, another interpreter, pip runs for that one (its ``--python``
+    option): environment markers are then evaluated for that Python's version.
+    """
+
+    def __init__(self, log: Path, markers_for: str | None = None) -> None:
         self.log = log
-        self.python = python
+        self.options = ["--disable-pip-version-check", "--no-input"]
+        if markers_for and markers_for != sys.executable:
+            self.options += ["--python", markers_for]
 
     def run(self, *args: str | Path) -> PipResult:
-        command = [self.python, "-m", "pip", "--disable-pip-version-check", "--no-input"]
-        command += [str(arg) for arg in args]
+        command = [sys.executable, "-m", "pip", *self.options, *(str(arg) for arg in args)]
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("a", encoding="utf-8") as log:
             log.write(f"$ {shlex.join(command)}\n")

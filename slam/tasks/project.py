@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from .bytecode import Interpreter, interpreter_for
+from .interpreters import Interpreter, interpreter_for
 from .lambda_platform import LambdaPlatform
 
 STATE_DIR = ".slam"
@@ -88,8 +88,8 @@ class Project:
         return self.config.root
 
     @property
-    def bytecode(self) -> Interpreter:
-        """The interpreter that writes bytecode the Lambda runtime will use, if any."""
+    def runtime_python(self) -> Interpreter:
+        """A Python of the runtime's version: pip's markers and bytecode are for it."""
         return interpreter_for(self.platform.python_version)
 
 

@@ -56,7 +56,10 @@ def test_fizzbuzz_builds(tmp_path: Path):
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[0] == "Building lambda package..."
-    assert lines[2] == "requirements.txt lists no packages: the package has no dependencies."
+    assert lines[1] == "Installing requirements.txt for python3.11 (x86_64)..."
+    assert lines[2] == (
+        "Nothing to install from requirements.txt for python3.11 (x86_64): no dependencies."
+    )
     assert BUILT.fullmatch(lines[3])
     names = package_of(folder).namelist()
     assert {"fizzbuzz.py", "slam_runtime/handler.py", "slam_runtime/settings.json"} <= set(names)

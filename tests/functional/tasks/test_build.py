@@ -184,33 +184,42 @@ def test_a_runtime_or_architecture_change_reinstalls(
     assert f"Installed 1 package for {platform}: slam_test_dep 1.0." in result.out
 
 
-def test_no_bytecode_without_a_python_of_the_runtimes_version(
+def test_without_a_python_of_the_runtimes_version_the_build_says_what_that_costs(
     with_dep: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("PATH", str(tmp_path / "no-pythons-here"))
     with_dep.configure(runtime=OTHER_RUNTIME)
     version = OTHER_RUNTIME.removeprefix("python")
-    note = f"Note: no bytecode in the package: no python{version} on PATH. Each cold start"
-    assert note in with_dep.build().out
+    note = f"Note: no python{version} on PATH, so pip chose the requirements' conditional"
+    fix = f"Put a Python {version} on PATH as python{version} to build for Python {version}"
+    out = with_dep.build().out
+    assert note in out
+    assert fix in out
     assert not [name for name in with_dep.package().namelist() if name.endswith(".pyc")]
     assert note in with_dep.build().out  # said again while the package is up to date
 
 
-def test_bytecode_for_another_runtime_from_the_python_of_that_name_on_path(
+def test_a_python_of_the_runtimes_version_on_path_runs_pip_and_writes_bytecode(
     with_dep: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     version = OTHER_RUNTIME.removeprefix("python")
-    # stands in for a real Python of that version: says it is one, and compiles as this one
+    calls = tmp_path / "calls"
+    # stands in for a real Python of that version: says it is one, and otherwise runs
+    # as this one, noting what it was asked to run
     program = tmp_path / "bin" / f"python{version}"
     program.parent.mkdir()
     program.write_text(
-        f'#!/bin/sh\ncase "$*" in *version_info*) echo {version};; *) exec {sys.executable} "$@";;'
-        " esac\n"
+        f'#!/bin/sh\necho "$*" >> {calls}\n'
+        f'case "$*" in *version_info*) echo {version};; *) exec {sys.executable} "$@";; esac\n'
     )
     program.chmod(0o755)
     monkeypatch.setenv("PATH", str(program.parent))
     with_dep.configure(runtime=OTHER_RUNTIME)
     assert "Note:" not in with_dep.build().out
+    pip_runs = [line for line in calls.read_text().splitlines() if " install " in line]
+    assert pip_runs, "pip did not run under the runtime's Python"
+    assert "--target" in pip_runs[0]
+    assert f"--python {program}" in (with_dep.build_dir.parent / "logs" / "deps.log").read_text()
     names = with_dep.package().namelist()
     assert f"__pycache__/app.{sys.implementation.cache_tag}.pyc" in names
     assert f"__pycache__/slam_test_dep.{sys.implementation.cache_tag}.pyc" in names
