@@ -66,7 +66,7 @@ def _interpreter_for(version: str, search_path: str) -> Interpreter:
             [found, "-I", "-S", "-c", _VERSION_PROBE],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=10,  # printing its version takes a Python milliseconds
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
