@@ -125,9 +125,7 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     environ = _new_environ(http.get("method"), event, context, request_context)
     cookies = event.get("cookies")
     if cookies:
-        cookie = "; ".join(cookies)
-        if not cookie.isascii():
-            cookie = cookie.encode().decode("latin-1")
+        cookie = encode_path("; ".join(cookies))
         previous = environ.get("HTTP_COOKIE")
         environ["HTTP_COOKIE"] = f"{previous}; {cookie}" if previous else cookie
     domain = request_context.get("domainName") or ""
@@ -217,7 +215,7 @@ def _new_environ(
                     dropped += 1
                     continue
                 value = _joined(key, value)
-        if key:
+        if key:  # encode_path(value), inlined: this runs for every header
             environ[key] = value if value.isascii() else value.encode().decode("latin-1")
         else:
             dropped += 1
@@ -287,7 +285,7 @@ def _set_location(
     try:
         prefix, strip, scheme, name, port = _PLACES[place]
     except KeyError:
-        prefix, strip, scheme, name, port = _place(*place)
+        prefix, strip, scheme, name, port = _place(place)
     path = path or "/"
     if not path.isascii():
         path = path.encode().decode("latin-1")
@@ -310,14 +308,13 @@ _PLACES_LIMIT = 256
 _AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".on.aws")
 
 
-def _place(
-    host: str,
-    stage: str | None,
-    base_path: str,
-    stage_in_path: bool,
-    forwarded: tuple[str | None, str | None],
-) -> tuple[str, bool, str, str, str]:
-    """The path prefix, whether to strip it, the URL scheme, server name and port."""
+def _place(place: tuple[Event, ...]) -> tuple[str, bool, str, str, str]:
+    """The path prefix, whether to strip it, the URL scheme, server name and port.
+
+    ``place`` is ``(host, stage, base_path, stage_in_path, (X-Forwarded-Proto,
+    X-Forwarded-Port))``, the key the answer is remembered under.
+    """
+    host, stage, base_path, stage_in_path, (proto, forwarded_port) = place
     if stage and stage != "$default" and ".execute-api." in host:
         prefix = "/" + stage  # only the execute-api host puts the stage in the URL
         strip = stage_in_path
@@ -326,7 +323,6 @@ def _place(
         prefix = "" if host.endswith(_AWS_HOSTS) else base_path
         strip = bool(prefix)
     # proxies append to comma-separated headers: the last entry is the nearest proxy's
-    proto, forwarded_port = forwarded
     scheme = "http" if proto and proto.rpartition(",")[2].strip() == "http" else "https"
     server = host or "localhost"
     if server.endswith("]") or ":" not in server:
@@ -335,10 +331,10 @@ def _place(
         name, _, port = server.rpartition(":")
     if forwarded_port:
         port = forwarded_port.rpartition(",")[2].strip()
-    place = prefix, strip, scheme, name, port or ("443" if scheme == "https" else "80")
+    found = prefix, strip, scheme, name, port or ("443" if scheme == "https" else "80")
     if len(_PLACES) < _PLACES_LIMIT:
-        _PLACES[host, stage, base_path, stage_in_path, forwarded] = place
-    return place
+        _PLACES[place] = found
+    return found
 
 
 _AUTHORIZER_PRINCIPALS = (

@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass
 
 _VERSION_PROBE = "import sys; print('%d.%d' % sys.version_info[:2])"
+_OWN_VERSION = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,9 @@ class Interpreter:
         """What ``slam build`` says when there is no interpreter; "" when there is one."""
         if self.path:
             return ""
-        own = f"{sys.version_info[0]}.{sys.version_info[1]}"
         return (
             f"Note: {self.missing}, so pip chose the requirements' conditional dependencies"
-            f" (python_version markers) for Python {own}, and the package has no bytecode:"
+            f" (python_version markers) for Python {_OWN_VERSION}, and the package has no bytecode:"
             f" each cold start compiles the code.\n"
             f"Put a Python {self.version} on PATH as python{self.version} to build for"
             f" Python {self.version} exactly."
@@ -55,7 +55,7 @@ def interpreter_for(version: str) -> Interpreter:
 
 @functools.cache
 def _interpreter_for(version: str, search_path: str) -> Interpreter:
-    if version == f"{sys.version_info[0]}.{sys.version_info[1]}":
+    if version == _OWN_VERSION:
         return Interpreter(version, sys.executable)
     name = f"python{version}"
     found = shutil.which(name, path=search_path)
