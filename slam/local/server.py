@@ -1,0 +1,105 @@
+"""``LocalAWS``: moto's server with slam's extensions, serving from a thread of this process.
+
+    with LocalAWS() as aws:          # a free port on 127.0.0.1
+        os.environ.update(aws.environment)
+        ...                          # boto3 clients and subprocesses reach it
+
+moto keeps its state per process: every LocalAWS of one process shares it.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from types import TracebackType
+from typing import Any
+
+from ..errors import SlamError
+
+INSTALL_HINT = "install the local AWS with: pip install 'slam-deploy[local]'"
+ACCOUNT_ID = "123456789012"
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def require_moto() -> None:
+    """Fail in one line, saying how to install it, when the local extra is missing."""
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        raise SlamError("the local AWS needs moto, which is not installed", INSTALL_HINT) from None
+
+
+class LocalAWS:
+    """The local AWS on ``host:port`` (port 0: a free one), in a background thread."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1") -> None:
+        self.host = host
+        self.port = port
+        self.region = region
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The variables that point boto3 (and any AWS SDK) at this server."""
+        return {
+            "AWS_ENDPOINT_URL": self.url,
+            **DUMMY_CREDENTIALS,
+            "AWS_DEFAULT_REGION": self.region,
+        }
+
+    def start(self) -> LocalAWS:
+        require_moto()
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        from . import extensions
+
+        extensions.install()
+        app = extensions.wrap(DomainDispatcherApplication(create_backend_app))
+        try:
+            self._server = make_server(
+                self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
+            )
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise SlamError(
+                    f"port {self.port} on {self.host} is already in use",
+                    "stop what uses it, or choose another port with --port",
+                ) from None
+            raise SlamError(f"cannot listen on {self.host}:{self.port}: {error.strerror}") from None
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        from . import extensions
+
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        extensions.shutdown()
+
+    def __enter__(self) -> LocalAWS:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
