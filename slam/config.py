@@ -66,6 +66,8 @@ RESERVED_VARIABLES = frozenset(
     {"STAGE", "LAMBDA_VERSION", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "TZ"}
 )
 MAX_ENVIRONMENT_BYTES = 4096
+# The mappings of environment variables: their values are kept as written (3.10 is "3.10").
+VARIABLE_MAPPINGS = (("environment",), ("stage_environments", "*"))
 
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 MODULE_RE = re.compile(rf"{IDENTIFIER}(\.{IDENTIFIER})*")
@@ -174,7 +176,7 @@ def load_config(
 ) -> Config:
     """Load and validate a slam.yaml file. Raises SlamError / ConfigError."""
     path = Path(path)
-    return parse_config(load_yaml_file(path), path, plugins)
+    return parse_config(load_yaml_file(path, VARIABLE_MAPPINGS), path, plugins)
 
 
 def config_from_text(
@@ -182,7 +184,7 @@ def config_from_text(
 ) -> Config:
     """Validate slam.yaml content that is not on disk yet (``slam init`` checks what it writes)."""
     path = Path(path)
-    return parse_config(parse_yaml(text, str(path)), path, plugins)
+    return parse_config(parse_yaml(text, str(path), VARIABLE_MAPPINGS), path, plugins)
 
 
 def parse_config(document: Document, path: Path, plugins: Sequence[Plugin] | None) -> Config:
@@ -276,19 +278,22 @@ def _parse_devstage(node: Node, stages: tuple[str, ...]) -> str:
 
 
 def parse_variables(node: Node) -> dict[str, str]:
-    """Environment variables: names Lambda accepts, string values (numbers are converted)."""
+    """Environment variables: names Lambda accepts, string values.
+
+    A value is the text written in slam.yaml (``VERSION: 3.10`` is ``"3.10"``,
+    ``DEBUG: true`` is ``"true"``): see ``VARIABLE_MAPPINGS``. An empty value is an error.
+    """
     variables: dict[str, str] = {}
     for name, value in node.mapping().items():
         if not VARIABLE_RE.fullmatch(name) or name.startswith("AWS_"):
             value.fail(
                 f"{name!r} is not a valid variable name",
-                "use letters, digits and '_', starting with a letter, not starting with AWS_",
+                "use at least two letters, digits and '_', starting with a letter, "
+                "not starting with AWS_",
             )
         elif name in RESERVED_VARIABLES:
             value.fail(f"{name} is reserved", "slam or Lambda sets it; choose another name")
-        if isinstance(value.value, int | float) and not isinstance(value.value, bool):
-            variables[name] = str(value.value)
-        elif value.missing:
+        if value.missing:
             value.fail("has no value", f'write {name}: "" for an empty value')
         else:
             variables[name] = value.string()

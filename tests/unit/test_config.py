@@ -98,8 +98,135 @@ def test_sections_with_only_comments_read_as_empty():
     assert config.package.exclude == ()
 
 
-def test_numbers_in_environment_become_strings():
-    assert parse(build({"environment.RETRIES": 3})).environment["RETRIES"] == "3"
+def with_variables(sections: str) -> str:
+    """BASE as YAML text, with ``sections`` (environment, stage_environments) written out."""
+    text = yaml.safe_dump(build(environment=DELETE, stage_environments=DELETE), sort_keys=False)
+    return text + sections
+
+
+def test_environment_values_keep_the_text_written():
+    text = with_variables(
+        "environment:\n"
+        "  VERSION: 3.10\n"
+        "  ZIP: 012345\n"
+        "  HEX: 0x1F\n"
+        "  SCIENTIFIC: 1e3\n"
+        "  LIMIT: .inf\n"
+        "  RETRIES: 3\n"
+        "  SINCE: 2024-01-01\n"
+        "  QUOTED: '3.10'\n"
+        "  PLAIN: hello world\n"
+        "stage_environments:\n"
+        "  dev: {DEBUG: true, VERBOSE: yes, TOKEN: null, OTHER: ~, RATE: 1_000}\n"
+        "  prod: {DEBUG: False, VERBOSE: off, TOKEN: '', OTHER: x, RATE: -0.50}\n"
+    )
+    config = config_from_text(text, "slam.yaml")
+    assert config.environment == {
+        "VERSION": "3.10",
+        "ZIP": "012345",
+        "HEX": "0x1F",
+        "SCIENTIFIC": "1e3",
+        "LIMIT": ".inf",
+        "RETRIES": "3",
+        "SINCE": "2024-01-01",
+        "QUOTED": "3.10",
+        "PLAIN": "hello world",
+    }
+    assert config.stage_environments == {
+        "dev": {"DEBUG": "true", "VERBOSE": "yes", "TOKEN": "null", "OTHER": "~", "RATE": "1_000"},
+        "prod": {"DEBUG": "False", "VERBOSE": "off", "TOKEN": "", "OTHER": "x", "RATE": "-0.50"},
+    }
+
+
+def test_other_settings_still_read_numbers_and_booleans():
+    text = with_variables("environment: {AB: 3}\nstage_environments: {dev: , prod: }\n")
+    config = config_from_text(text, "slam.yaml")
+    assert config.aws.lambda_timeout == 10
+    assert config.plugin("wsgi").deploy_api_gateway is True
+
+
+def test_a_shared_environment_block_merges_and_keeps_its_text():
+    text = with_variables(
+        "environment: &common {VERSION: 3.10, REGION_NAME: eu}\n"
+        "stage_environments:\n"
+        "  dev:\n"
+        "    <<: *common\n"
+        "    DEBUG: 1\n"
+        "  prod:\n"
+        "    <<: *common\n"
+        "    VERSION: 3.20\n"
+    )
+    config = config_from_text(text, "slam.yaml")
+    assert config.environment == {"VERSION": "3.10", "REGION_NAME": "eu"}
+    assert config.stage_environments == {
+        "dev": {"VERSION": "3.10", "REGION_NAME": "eu", "DEBUG": "1"},
+        "prod": {"VERSION": "3.20", "REGION_NAME": "eu"},
+    }
+
+
+def test_a_reused_table_definition_works():
+    text = yaml.safe_dump(build(dynamodb_tables=DELETE), sort_keys=False)
+    text += (
+        "dynamodb_tables:\n"
+        "  tasks: &table\n"
+        "    attributes: {id: S}\n"
+        "    key: id\n"
+        "  archive: *table\n"
+    )
+    tables = config_from_text(text, "slam.yaml").plugin("dynamodb").tables
+    assert [(table.name, table.hash_key) for table in tables] == [
+        ("tasks", "id"),
+        ("archive", "id"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sections", "problem"),
+    [
+        (
+            "stage_environments: {dev: , prod: }\nenvironment:\n  ON: x\n",
+            "slam.yaml:{line}: environment: key 'ON' must be a string (hint: quote it: 'ON')",
+        ),
+        (
+            "environment: {AB: x}\nstage_environments:\n  prod:\n  dev: {1: x}\n",
+            "slam.yaml:{line}: stage_environments.dev: key '1' must be a string "
+            "(hint: quote it: '1')",
+        ),
+        (
+            "environment: {AB: x}\nstage_environments:\n  dev:\n  prod:\n  ~: {}\n",
+            "slam.yaml:{line}: stage_environments: key '~' must be a string (hint: quote it: '~')",
+        ),
+    ],
+)
+def test_a_key_yaml_reads_as_another_type_is_named_as_written(sections: str, problem: str):
+    text = with_variables(sections)
+    line = len(text.splitlines())
+    assert problems_in(text) == [problem.format(line=line)]
+
+
+def problems_in(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        config_from_text(text, "slam.yaml")
+    return [f"{message} (hint: {hint})" for message, hint in caught.value.lines()]
+
+
+def test_an_empty_variable_is_still_an_error():
+    text = with_variables("environment:\n  TOKEN:\nstage_environments:\n  dev: {DEBUG: }\n")
+    line = text.splitlines().index("  TOKEN:") + 1
+    assert problems_in(text) == [  # stages are read first
+        f"slam.yaml:{line + 2}: stage_environments.dev.DEBUG: has no value "
+        '(hint: write DEBUG: "" for an empty value)',
+        f"slam.yaml:{line}: environment.TOKEN: has no value "
+        '(hint: write TOKEN: "" for an empty value)',
+    ]
+
+
+def test_the_variable_name_hint_gives_the_rules():
+    (problem,) = problems(build({"environment.X": "1"}))
+    assert problem.endswith(
+        "environment.X: 'X' is not a valid variable name (hint: use at least two letters, "
+        "digits and '_', starting with a letter, not starting with AWS_)"
+    )
 
 
 def test_load_config_reads_the_file(tmp_path: Path):
@@ -143,11 +270,10 @@ INVALID = [
         "too similar",
     ),
     ({"stage_environments.Dev": None}, "stage_environments.Dev", "too similar"),
-    ({"stage_environments.dev.DEBUG": None}, "stage_environments.dev.DEBUG", "has no value"),
     ({"environment.2FAST": "x"}, "environment.2FAST", "not a valid variable name"),
     ({"environment.AWS_REGION": "x"}, "environment.AWS_REGION", "not a valid variable name"),
     ({"environment.STAGE": "x"}, "environment.STAGE", "reserved"),
-    ({"environment.FLAG": True}, "environment.FLAG", "must be a string, not true"),
+    ({"environment.FLAG": ["a"]}, "environment.FLAG", "must be a string, not a list"),
     ({"environment.BIG": "x" * 5000}, "environment", "holds 5013 bytes"),
     ({"aws": DELETE}, "aws.s3_bucket", "is required"),
     ({"aws.s3_bucket": "My_Bucket"}, "aws.s3_bucket", "not a valid S3 bucket name"),
