@@ -96,17 +96,17 @@ def core_fragment(config: Config) -> dict[str, Any]:
 def managed_policy_arns(config: Config) -> list[Any]:
     """Basic execution, VPC access when needed, then the user's policies.
 
-    A bare name is an AWS managed service-role policy; a full ARN is used as given.
+    A bare name is an AWS managed policy, at its path (slam/managed_policies.py); a full
+    ARN is used as given.
     """
+    from .managed_policies import policy_arn
+
     names = [BASIC_EXECUTION_POLICY]
     if config.aws.lambda_security_groups:
         names.append(VPC_ACCESS_POLICY)
     arns: list[Any] = []
     for policy in (*names, *config.aws.lambda_managed_policies):
-        if policy.startswith("arn:"):
-            arn: Any = policy
-        else:
-            arn = {"Fn::Sub": f"arn:${{AWS::Partition}}:iam::aws:policy/service-role/{policy}"}
+        arn: Any = policy if policy.startswith("arn:") else policy_arn(policy)
         if arn not in arns:
             arns.append(arn)
     return arns

@@ -382,6 +382,12 @@ def _parse_managed_policies(node: Node) -> tuple[str, ...]:
                 "give an AWS managed policy name such as AWSLambdaDynamoDBExecutionRole, "
                 "or a full arn:aws:iam::<account>:policy/<name>",
             )
+        elif policy and not policy.startswith("arn:"):
+            from .managed_policies import unknown_policy  # reads the table: only when needed
+
+            problem = unknown_policy(policy)
+            if problem:
+                node.child(index).fail(*problem)
     return policies
 
 

@@ -70,3 +70,41 @@ def test_a_billion_laughs_is_refused_in_one_line(project: Project):
     )
     assert hint == "hint: alias fewer or smaller blocks, or write the values out"
     assert not (project.root / ".slam").exists()
+
+
+def with_policies(project: Project, policies: str) -> None:
+    path = project.root / "slam.yaml"
+    text = path.read_text().replace("aws:\n", f"aws:\n  lambda_managed_policies: {policies}\n")
+    path.write_text(text)
+
+
+def test_managed_policy_names_resolve_to_their_paths_offline(project: Project):
+    with_policies(project, "[AmazonS3ReadOnlyAccess, AWSLambdaDynamoDBExecutionRole]")
+    result = project.slam("template")
+    assert result.code == 0, result.err
+    role = json.loads(result.out)["Resources"]["FunctionRole"]["Properties"]
+    prefix = "arn:${AWS::Partition}:iam::aws:policy/"
+    assert role["ManagedPolicyArns"] == [
+        {"Fn::Sub": f"{prefix}service-role/AWSLambdaBasicExecutionRole"},
+        {"Fn::Sub": f"{prefix}AmazonS3ReadOnlyAccess"},
+        {"Fn::Sub": f"{prefix}service-role/AWSLambdaDynamoDBExecutionRole"},
+    ]
+
+
+def test_an_unknown_managed_policy_fails_with_a_suggestion(project: Project):
+    with_policies(project, "[AWSXRayDaemonWrite]")
+    result = project.build()
+    line = (
+        (project.root / "slam.yaml")
+        .read_text()
+        .splitlines()
+        .index("  lambda_managed_policies: [AWSXRayDaemonWrite]")
+    )
+    assert (result.code, result.err) == (
+        1,
+        f"slam: error: {project.root / 'slam.yaml'}:{line + 1}: aws.lambda_managed_policies[0]: "
+        "'AWSXRayDaemonWrite' is not an AWS managed policy\n"
+        "hint: did you mean 'AWSXRayDaemonWriteAccess'? Or give a policy of your own by its "
+        "full ARN: arn:aws:iam::<account>:policy/<name>\n",
+    )
+    assert not (project.root / ".slam").exists()

@@ -98,7 +98,8 @@ POLICIES = edits(
     replace(
         "  lambda_managed_policies:\n",
         "  lambda_managed_policies:\n    - AWSLambdaDynamoDBExecutionRole\n"
-        "    - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n",
+        "    - AmazonS3ReadOnlyAccess\n    - AWSXRayDaemonWriteAccess\n"
+        "    - arn:aws:iam::123456789012:policy/team-policy\n",
     ),
     replace(
         "  lambda_inline_policies:\n",
@@ -454,7 +455,9 @@ def test_managed_and_inline_policies(make_config: Callable[..., Config]):
             "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
             "AWSLambdaDynamoDBExecutionRole"
         },
-        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"},
+        "arn:aws:iam::123456789012:policy/team-policy",
     ]
     assert role["Policies"] == [
         {

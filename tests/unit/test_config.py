@@ -316,6 +316,16 @@ INVALID = [
         "neither a policy name nor a policy ARN",
     ),
     (
+        {"aws.lambda_managed_policies": ["AWSLambdaBasicExecutionRole", "AmazonS3ReadOnly"]},
+        "aws.lambda_managed_policies[1]",
+        "'AmazonS3ReadOnly' is not an AWS managed policy",
+    ),
+    (
+        {"aws.lambda_managed_policies": "AmazonECSServiceRolePolicy"},
+        "aws.lambda_managed_policies[0]",
+        "policy of an AWS service-linked role",
+    ),
+    (
         {"aws.lambda_inline_policies": {"p": {"Version": "2012-10-17"}}},
         "aws.lambda_inline_policies.p",
         "Statement list",
@@ -414,6 +424,7 @@ def test_policies_and_extra_resources_are_read():
                 "aws.lambda_managed_policies": [
                     "AWSLambdaDynamoDBExecutionRole",
                     "arn:aws:iam::123456789012:policy/mine",
+                    "arn:aws:iam::aws:policy/SomePolicyNewerThanSlam",
                 ],
                 "aws.lambda_inline_policies": {"read-uploads": policy},
                 "aws.cfn_resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
@@ -421,10 +432,23 @@ def test_policies_and_extra_resources_are_read():
             }
         )
     )
-    assert config.aws.lambda_managed_policies[0] == "AWSLambdaDynamoDBExecutionRole"
+    assert config.aws.lambda_managed_policies == (
+        "AWSLambdaDynamoDBExecutionRole",
+        "arn:aws:iam::123456789012:policy/mine",
+        "arn:aws:iam::aws:policy/SomePolicyNewerThanSlam",
+    )
     assert config.aws.lambda_inline_policies == {"read-uploads": policy}
     assert config.aws.cfn_resources == {"Queue": {"Type": "AWS::SQS::Queue"}}
     assert config.aws.cfn_outputs == {"QueueUrl": {"Value": {"Ref": "Queue"}}}
+
+
+def test_an_unknown_policy_name_suggests_the_closest():
+    (problem,) = problems(build({"aws.lambda_managed_policies": ["AmazonS3ReadOnlyAcess"]}))
+    assert problem.endswith(
+        "aws.lambda_managed_policies[0]: 'AmazonS3ReadOnlyAcess' is not an AWS managed policy "
+        "(hint: did you mean 'AmazonS3ReadOnlyAccess'? Or give a policy of your own by its "
+        "full ARN: arn:aws:iam::<account>:policy/<name>)"
+    )
 
 
 def test_logical_ids_from_names():
