@@ -26,6 +26,9 @@ HANDLER = "slam_runtime.handler.handler"
 MERGED_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs")
 BASIC_EXECUTION_POLICY = "AWSLambdaBasicExecutionRole"
 VPC_ACCESS_POLICY = "AWSLambdaVPCAccessExecutionRole"
+# The stack that holds API Gateway's account-wide logging role, one per account and region.
+API_GATEWAY_LOGGING_STACK = "slam-api-gateway-logging"
+API_GATEWAY_LOGGING_POLICY = "AmazonAPIGatewayPushToCloudWatchLogs"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,24 @@ def managed_policy_arns(config: Config) -> list[Any]:
         if arn not in arns:
             arns.append(arn)
     return arns
+
+
+def api_gateway_logging_template() -> dict[str, Any]:
+    """The template of the ``slam-api-gateway-logging`` stack: the role API Gateway logs
+    through, and the account-wide setting naming it.
+
+    API Gateway holds one such setting per account and region, for every API there, so
+    no project's stack owns it: deleting a project must not break another's logging.
+    The deploy step creates this stack only while the account names no role yet, and
+    nothing in slam deletes it.
+    """
+    from .managed_policies import policy_arn
+
+    template = render_yaml(
+        "cloudformation/api_gateway_logging.yaml.j2",
+        policy_arn=policy_arn(API_GATEWAY_LOGGING_POLICY),
+    )
+    return dict(template)
 
 
 def merge(fragments: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:

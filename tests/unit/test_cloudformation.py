@@ -12,7 +12,14 @@ import pytest
 from cfnlint.api import lint
 
 from slam.cli import main
-from slam.cloudformation import build_template, merge, to_json, to_yaml
+from slam.cloudformation import (
+    API_GATEWAY_LOGGING_STACK,
+    api_gateway_logging_template,
+    build_template,
+    merge,
+    to_json,
+    to_yaml,
+)
 from slam.config import Config, config_from_text, load_config
 from slam.errors import SlamError
 from slam.schema import ConfigError
@@ -260,7 +267,6 @@ def test_tasks_api_api_gateway(make_config: Callable[..., Config]):
     assert res["ApiProxyResource"]["Properties"]["PathPart"] == "{proxy+}"
     assert res["StagingApiStage"] == {
         "Type": "AWS::ApiGateway::Stage",
-        "DependsOn": "ApiAccount",
         "Properties": {
             "RestApiId": {"Ref": "Api"},
             "DeploymentId": {"Ref": "StagingApiDeployment"},
@@ -290,9 +296,6 @@ def test_tasks_api_api_gateway(make_config: Callable[..., Config]):
             ]
         },
     }
-    assert res["ApiAccount"]["Properties"] == {
-        "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiCloudWatchRole", "Arn"]}
-    }
     assert template["Outputs"]["ApiId"]["Value"] == {"Ref": "Api"}
     assert template["Outputs"]["StagingEndpoint"]["Value"] == {
         "Fn::Sub": [
@@ -307,13 +310,73 @@ def test_tasks_api_api_gateway(make_config: Callable[..., Config]):
     }
 
 
-def test_no_logging_means_no_account_settings(make_config: Callable[..., Config]):
+def test_no_logging_means_no_method_settings(make_config: Callable[..., Config]):
     template = build_template(make_config("app:app", "--wsgi"))
-    assert "ApiAccount" not in template["Resources"]
-    assert "ApiCloudWatchRole" not in template["Resources"]
     stage = template["Resources"]["DevApiStage"]
     assert "DependsOn" not in stage
     assert "MethodSettings" not in stage["Properties"]
+
+
+def test_logging_stages_leave_the_account_setting_to_the_shared_stack(
+    make_config: Callable[..., Config],
+):
+    template = build_template(make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV)))
+    assert resources(template, "AWS::ApiGateway::Account") == {}
+    assert set(resources(template, "AWS::IAM::Role")) == {"FunctionRole"}
+    stages = resources(template, "AWS::ApiGateway::Stage")
+    assert [stage.get("DependsOn") for stage in stages.values()] == [None, None, None]
+
+
+def test_the_shared_logging_stack_holds_the_role_and_the_account_setting():
+    assert API_GATEWAY_LOGGING_STACK == "slam-api-gateway-logging"
+    role_arn = {"Fn::GetAtt": ["CloudWatchRole", "Arn"]}
+    assert api_gateway_logging_template() == {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "API Gateway's CloudWatch Logs role for this account and region, "
+        "shared by every API here. Created by slam, which never deletes it.",
+        "Resources": {
+            "CloudWatchRole": {
+                "Type": "AWS::IAM::Role",
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
+                "Properties": {
+                    "Description": "Lets API Gateway write the execution logs of every API in "
+                    "this account and region to CloudWatch Logs.",
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "apigateway.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    },
+                    "ManagedPolicyArns": [
+                        {
+                            "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+                            "AmazonAPIGatewayPushToCloudWatchLogs"
+                        }
+                    ],
+                },
+            },
+            "Account": {
+                "Type": "AWS::ApiGateway::Account",
+                "Properties": {"CloudWatchRoleArn": role_arn},
+            },
+        },
+        "Outputs": {
+            "CloudWatchRoleArn": {
+                "Description": "The role API Gateway writes its execution logs through.",
+                "Value": role_arn,
+            }
+        },
+    }
+
+
+def test_cfn_lint_finds_no_errors_in_the_shared_logging_stack():
+    findings = lint(to_json(api_gateway_logging_template()))
+    assert [f"{m.rule.id} {m.message}" for m in findings] == []
 
 
 def test_tasks_api_tables(make_config: Callable[..., Config]):

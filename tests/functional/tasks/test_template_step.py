@@ -69,3 +69,18 @@ def test_debug_output_stays_off_stdout(project: Project):
     assert result.code == 0
     assert json.loads(result.out)["Resources"]["Function"]["Type"] == "AWS::Lambda::Function"
     assert ".  template" in result.err
+
+
+def test_logging_stages_own_no_account_wide_setting(project: Project):
+    config = project.root / "slam.yaml"
+    config.write_text(config.read_text() + "wsgi:\n  log_stages: [dev]\n")
+    result = project.slam("template")
+    assert (result.code, result.err) == (0, "")
+    resources = json.loads(result.out)["Resources"]
+    kinds = {resource["Type"] for resource in resources.values()}
+    assert "AWS::ApiGateway::Stage" in kinds
+    assert "AWS::ApiGateway::Account" not in kinds
+    assert [name for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"] == [
+        "FunctionRole"
+    ]
+    assert resources["DevApiStage"]["Properties"]["MethodSettings"][0]["LoggingLevel"] == "INFO"
