@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..build.entry_point import check_entry_point
 from ..config import Config
 from ..files import write_atomically
 from .archive import (
@@ -130,6 +131,10 @@ def tasks(project: Project) -> Iterator[TaskDict]:
 def build_package(package: Package) -> dict[str, Any]:
     """Write the zip and its manifest; returns the summary lines."""
     layout = package.layout
+    function = json.loads(package.settings_json)["function"]  # what the runtime imports
+    check_entry_point(
+        function, package.root, package.files, layout.deps_zip, package.runtime_python
+    )
     entries = package.entries()
     python = package.runtime_python.path
     if python:

@@ -405,3 +405,39 @@ def test_a_damaged_state_database_is_one_error_with_the_fix(project: Project):
     )
     (project.root / ".slam" / "doit.sqlite3").unlink()
     assert project.build().code == 0
+
+
+def set_function(project: Project, module: str, app: str) -> None:
+    config = project.root / "slam.yaml"
+    line = f"function: {{module: {module}, app: {app}}}"
+    config.write_text(re.sub(r"^function: .*$", line, config.read_text(), flags=re.M))
+
+
+def test_a_misspelled_module_fails_the_build_and_leaves_the_last_zip(project: Project):
+    project.write("fizzbuzz.py", "def fizzbuzz(n):\n    return n\n")
+    set_function(project, "fizzbuzz", "fizzbuzz")
+    assert project.build().code == 0
+    (before,) = project.packages()
+    stamp = before.stat().st_mtime_ns
+    set_function(project, "fizzbuz", "fizzbuzz")
+    result = project.build()
+    assert (result.code, result.out, result.err) == (
+        1,
+        "Building lambda package...\n",
+        "slam: error: function.module 'fizzbuz' is not a module in the package\n"
+        "hint: did you mean 'fizzbuzz'? (function.module in slam.yaml)\n",
+    )
+    assert project.packages() == [before]
+    assert before.stat().st_mtime_ns == stamp
+
+
+def test_a_syntax_error_in_the_entry_module_fails_the_build(project: Project):
+    project.write("app.py", 'def handler(event, context):\n    return "hello\n')
+    result = project.build()
+    assert result.code == 1
+    assert result.err == (
+        "slam: error: app.py:2: unterminated string literal (detected at line 2)\n"
+        f"hint: Lambda's {RUNTIME} cannot import function.module 'app' until this is fixed\n"
+    )
+    assert project.packages() == []
+    assert not (project.build_dir / "package.json").exists()
