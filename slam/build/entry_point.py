@@ -191,10 +191,9 @@ def _missing_module(module: str, modules: PackageModules) -> SlamError:
     if close:
         return SlamError(message, f"did you mean {close[0]!r}? (function.module in slam.yaml)")
     if known:
-        listed = ", ".join(known[:_SUGGESTED_MODULES]) + (
-            ", ..." if len(known) > _SUGGESTED_MODULES else ""
-        )
-        return SlamError(message, f"the package's modules are: {listed}")
+        listed = ", ".join(known[:_SUGGESTED_MODULES])
+        more = ", ..." if len(known) > _SUGGESTED_MODULES else ""
+        return SlamError(message, f"the package's modules are: {listed}{more}")
     return SlamError(message, "the package holds no Python module: check package.exclude")
 
 
