@@ -20,6 +20,9 @@ from .errors import REGION_HINT, translated_errors
 DEFAULT_MAX_ATTEMPTS = 5
 # A synchronous invoke waits for the function, which may run for up to 900 s.
 LAMBDA_READ_TIMEOUT = 910
+# AWS's endpoints accept a connection in well under a second; botocore's 60 s default,
+# times each retry, would leave a dropped connection hanging for minutes.
+CONNECT_TIMEOUT = 10
 
 
 class Session:
@@ -52,7 +55,11 @@ class Session:
 
     def _client_config(self, service: str) -> BotocoreConfig:
         retries = {"mode": "standard", "total_max_attempts": self._attempts or DEFAULT_MAX_ATTEMPTS}
-        settings: dict[str, Any] = {"retries": retries, "user_agent_extra": f"slam/{__version__}"}
+        settings: dict[str, Any] = {
+            "retries": retries,
+            "connect_timeout": CONNECT_TIMEOUT,
+            "user_agent_extra": f"slam/{__version__}",
+        }
         if service == "lambda":
             settings["read_timeout"] = LAMBDA_READ_TIMEOUT
         return BotocoreConfig(**settings)

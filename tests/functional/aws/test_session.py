@@ -114,10 +114,13 @@ def test_calls_retry_in_standard_mode_five_times_unless_configured(
     assert retries == {"mode": "standard", "total_max_attempts": 9}
 
 
-def test_a_synchronous_invoke_may_wait_for_the_longest_function(aws_environment: Path):
-    config = AwsClient().session.client("lambda").meta.config
-    assert config.read_timeout > 900  # Lambda's longest timeout
-    assert AwsClient().session.client("s3").meta.config.read_timeout == 60
+def test_timeouts_let_an_invoke_wait_for_the_longest_function(aws_environment: Path):
+    aws = AwsClient()
+    lambda_config = aws.session.client("lambda").meta.config
+    s3_config = aws.session.client("s3").meta.config
+    assert lambda_config.read_timeout > 900  # Lambda's longest timeout
+    assert (s3_config.read_timeout, s3_config.connect_timeout) == (60, 10)
+    assert lambda_config.connect_timeout == 10
 
 
 def test_each_service_has_one_client(aws_environment: Path):
