@@ -3,8 +3,9 @@
 Each module named in :data:`EXTENSIONS` may define:
 
 - ``install() -> None``: register its models and corrections with moto. Called once
-  per process before the server starts; must be idempotent.
+  per server start, before the server listens; must be idempotent.
 - ``wrap(app) -> app``: a WSGI middleware in front of moto's server (the gateway).
+- ``started(url) -> None``: the server listens at ``url`` (what workers call back).
 - ``shutdown() -> None``: stop what it started (worker processes, threads).
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("slam.local.awslambda",)
 
 WsgiApp = Callable[..., Any]
 
@@ -35,6 +36,12 @@ def wrap(app: WsgiApp) -> WsgiApp:
         if hasattr(module, "wrap"):
             app = module.wrap(app)
     return app
+
+
+def started(url: str) -> None:
+    for module in _modules():
+        if hasattr(module, "started"):
+            module.started(url)
 
 
 def shutdown() -> None:

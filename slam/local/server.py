@@ -19,6 +19,8 @@ from ..errors import SlamError
 INSTALL_HINT = "install the local AWS with: pip install 'slam-deploy[local]'"
 ACCOUNT_ID = "123456789012"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+#: The WSGI environ key holding a request's headers as ``(name, value)`` pairs, as sent.
+RAW_HEADERS = "slam.raw_headers"
 
 
 def require_moto() -> None:
@@ -27,6 +29,23 @@ def require_moto() -> None:
         import moto.server  # noqa: F401
     except ImportError:
         raise SlamError("the local AWS needs moto, which is not installed", INSTALL_HINT) from None
+
+
+def _request_handler() -> Any:
+    """moto's request handler, quiet, keeping each request's headers as the client sent them."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class RequestHandler(MotoRequestHandler):
+        def make_environ(self) -> dict[str, Any]:
+            environ: dict[str, Any] = super().make_environ()
+            # names as sent, repeats kept: WSGI folds both away, API Gateway keeps them
+            environ[RAW_HEADERS] = list(self.headers.items())
+            return environ
+
+        def log_request(self, *args: Any) -> None:
+            pass
+
+    return RequestHandler
 
 
 class LocalAWS:
@@ -41,7 +60,9 @@ class LocalAWS:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """The URL clients on this machine use (a wildcard address is reached on loopback)."""
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
     def environment(self) -> dict[str, str]:
@@ -53,12 +74,9 @@ class LocalAWS:
         }
 
     def start(self) -> LocalAWS:
+        """Listen and serve in a background thread; SlamError when the port is taken."""
         require_moto()
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
         from . import extensions
@@ -67,7 +85,7 @@ class LocalAWS:
         app = extensions.wrap(DomainDispatcherApplication(create_backend_app))
         try:
             self._server = make_server(
-                self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
+                self.host, self.port, app, threaded=True, request_handler=_request_handler()
             )
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
@@ -77,11 +95,15 @@ class LocalAWS:
                 ) from None
             raise SlamError(f"cannot listen on {self.host}:{self.port}: {error.strerror}") from None
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        extensions.started(self.url)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), daemon=True, name="local AWS"
+        )
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Stop serving, then stop every worker process the extensions started."""
         from . import extensions
 
         if self._server is not None:
