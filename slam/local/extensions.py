@@ -16,7 +16,10 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-EXTENSIONS: tuple[str, ...] = ("slam.local.awslambda",)
+EXTENSIONS: tuple[str, ...] = (
+    "slam.local.awslambda",
+    "slam.local.apigateway",
+)
 
 WsgiApp = Callable[..., Any]
 
