@@ -49,6 +49,8 @@ FUNCTIONS = Functions()
 # Lambda's limit on a synchronous request.
 REQUEST_LIMIT = 6 * 1024 * 1024
 _log_lock = threading.Lock()
+# the URLs of the servers running in this process, the latest last: what workers call
+_servers: list[str] = []
 
 
 @functools.cache
@@ -262,7 +264,14 @@ def install() -> None:
 
 
 def started(url: str) -> None:
+    _servers.append(url)
     FUNCTIONS.endpoint_url = url
+
+
+def stopped(url: str) -> None:
+    if url in _servers:
+        _servers.remove(url)
+    FUNCTIONS.endpoint_url = _servers[-1] if _servers else ""
 
 
 def shutdown() -> None:

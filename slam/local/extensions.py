@@ -5,8 +5,10 @@ Each module named in :data:`EXTENSIONS` may define:
 - ``install() -> None``: register its models and corrections with moto. Called once
   per server start, before the server listens; must be idempotent.
 - ``wrap(app) -> app``: a WSGI middleware in front of moto's server (the gateway).
-- ``started(url) -> None``: the server listens at ``url`` (what workers call back).
-- ``shutdown() -> None``: stop what it started (worker processes, threads).
+- ``started(url) -> None``: a server listens at ``url`` (what workers call back).
+- ``stopped(url) -> None``: the server at ``url`` no longer listens.
+- ``shutdown() -> None``: stop what it started (worker processes, threads). Called
+  when any server stops: what it stopped starts again on demand.
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ def started(url: str) -> None:
     for module in _modules():
         if hasattr(module, "started"):
             module.started(url)
+
+
+def stopped(url: str) -> None:
+    for module in _modules():
+        if hasattr(module, "stopped"):
+            module.stopped(url)
 
 
 def shutdown() -> None:

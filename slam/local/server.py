@@ -4,12 +4,14 @@
         os.environ.update(aws.environment)
         ...                          # boto3 clients and subprocesses reach it
 
-moto keeps its state per process: every LocalAWS of one process shares it.
+moto keeps its state per process: every LocalAWS of one process shares it, and the
+functions' workers, which call back the most recently started server still running.
 """
 
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 from types import TracebackType
 from typing import Any
@@ -83,17 +85,18 @@ class LocalAWS:
 
         extensions.install()
         app = extensions.wrap(DomainDispatcherApplication(create_backend_app))
+        listening = self._listen()
         try:
             self._server = make_server(
-                self.host, self.port, app, threaded=True, request_handler=_request_handler()
+                self.host,
+                self.port,
+                app,
+                threaded=True,
+                request_handler=_request_handler(),
+                fd=listening.fileno(),  # werkzeug's own bind would exit the process on error
             )
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise SlamError(
-                    f"port {self.port} on {self.host} is already in use",
-                    "stop what uses it, or choose another port with --port",
-                ) from None
-            raise SlamError(f"cannot listen on {self.host}:{self.port}: {error.strerror}") from None
+        finally:
+            listening.close()  # the server holds a duplicate
         self.port = self._server.server_address[1]
         extensions.started(self.url)
         self._thread = threading.Thread(
@@ -102,17 +105,37 @@ class LocalAWS:
         self._thread.start()
         return self
 
+    def _listen(self) -> socket.socket:
+        """A socket listening on host:port; SlamError when that is not possible."""
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        listening = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.bind((self.host, self.port))
+            listening.listen(128)
+        except OSError as error:
+            listening.close()
+            if error.errno == errno.EADDRINUSE:
+                raise SlamError(
+                    f"port {self.port} on {self.host} is already in use",
+                    "stop what uses it, or choose another port with --port",
+                ) from None
+            raise SlamError(f"cannot listen on {self.host}:{self.port}: {error.strerror}") from None
+        return listening
+
     def stop(self) -> None:
         """Stop serving, then stop every worker process the extensions started."""
         from . import extensions
 
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._server = None
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        extensions.stopped(self.url)
         extensions.shutdown()
 
     def __enter__(self) -> LocalAWS:
