@@ -307,13 +307,14 @@ def main(argv: list[str]) -> int:
     channel = open_channel(token)
     sys.path[:0] = [code_dir, *runtime_dir]
     os.chdir(code_dir)
-    handler = init()
-    if isinstance(handler, dict):
-        channel.send({"log": error_log(handler)})
-        channel.send({"init_error": handler})
-        return 1
-    channel.send({"ready": True, "max_memory_mb": max_memory_mb()})
-    serve(channel, handler)
+    with channel.requests:
+        handler = init()
+        if isinstance(handler, dict):
+            channel.send({"log": error_log(handler)})
+            channel.send({"init_error": handler})
+            return 1
+        channel.send({"ready": True, "max_memory_mb": max_memory_mb()})
+        serve(channel, handler)
     return 0
 
 

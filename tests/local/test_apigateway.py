@@ -433,3 +433,20 @@ def test_an_api_keeps_its_binary_media_types_from_a_template(client: Clients):
     (resource,) = cloudformation.describe_stack_resources(StackName="binary-api")["StackResources"]
     api = client("apigateway").get_rest_api(restApiId=resource["PhysicalResourceId"])
     assert api["binaryMediaTypes"] == ["*/*"]
+
+
+@pytest.mark.parametrize("problem", ["deleted", "not python"])
+def test_a_function_the_integration_cannot_run_is_an_internal_error(
+    deploy: Deploy, client: Clients, request_to: Request, problem: str
+):
+    if problem == "deleted":
+        function = deploy(zip_of({"app.py": ECHO}))
+    else:
+        function = deploy(
+            zip_of({"index.js": "exports.handler = async () => 1;"}), Runtime="nodejs20.x"
+        )
+    api = rest_api(client, function)
+    if problem == "deleted":
+        client("lambda").delete_function(FunctionName=function)
+    answer = request_to(api, "dev", "/")
+    assert (answer.status, answer.body) == (500, INTERNAL_ERROR)

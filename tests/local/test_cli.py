@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import signal
 import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import zipfile
 from collections.abc import Iterator
 
 import boto3
 import pytest
+
+from slam.local import aws as cli
+from slam.local.server import LocalAWS
 
 from .conftest import process_running
 
@@ -143,4 +150,45 @@ def test_without_the_local_extra_it_says_how_to_install_it():
     assert result.stderr == (
         "slam: error: the local AWS needs moto, which is not installed\n"
         "hint: install the local AWS with: pip install 'slam-deploy[local]'\n"
+    )
+
+
+@pytest.fixture
+def restored_process_state() -> Iterator[None]:
+    """The signal handlers and the slam.local logger as they were, after main() changed them."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    local_log = logging.getLogger("slam.local")
+    log_state = (list(local_log.handlers), local_log.level, local_log.propagate)
+    yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+    local_log.handlers[:], local_log.level, local_log.propagate = log_state
+
+
+def test_main_in_process_serves_until_ctrl_c(
+    restored_process_state: None, capsys: pytest.CaptureFixture[str]
+):
+    def press_ctrl_c_once_it_waits() -> None:
+        deadline = time.monotonic() + 60  # a bound for a loaded machine, not a timing check
+        while signal.getsignal(signal.SIGINT) is not cli._interrupt:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c_once_it_waits)
+    presser.start()
+    assert cli.main(["--port", "0"]) == 0
+    presser.join()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("The local AWS is running at http://127.0.0.1:")
+    assert out[-2:] == ["Press Ctrl-C to stop it.", "Stopped."]
+
+
+def test_main_in_process_reports_a_taken_port(
+    local_aws: LocalAWS, capsys: pytest.CaptureFixture[str]
+):
+    assert cli.main(["--port", str(local_aws.port)]) == 1
+    assert capsys.readouterr().err == (
+        f"slam: error: port {local_aws.port} on 127.0.0.1 is already in use\n"
+        "hint: stop what uses it, or choose another port with --port\n"
     )

@@ -327,6 +327,17 @@ def test_an_event_invocation_answers_at_once_and_runs(probe: str, client: Client
     assert s3.get_object(Bucket=BUCKET, Key="event-invocation")["Body"].read() == b"done"
 
 
+def test_invoke_async_is_an_event_invocation(probe: str, client: Clients):
+    event = {"action": "put", "bucket": BUCKET, "key": "invoke-async"}
+    response = client("lambda").invoke_async(FunctionName=probe, InvokeArgs=json.dumps(event))
+    assert response["Status"] == 202
+    s3 = client("s3")
+    deadline = time.monotonic() + 30  # a bound for a loaded machine, not a timing check
+    while not s3.list_objects_v2(Bucket=BUCKET, Prefix="invoke-async").get("Contents"):
+        assert time.monotonic() < deadline, "the invocation did not run"
+        time.sleep(0.05)
+
+
 def test_a_dry_run_runs_nothing(deploy: Deploy, client: Clients):
     name = deploy(zip_of({"app.py": PROBE}))
     response = invoke(client, name, InvocationType="DryRun")
