@@ -39,6 +39,7 @@ from typing import Any
 
 from . import awslambda, gateway
 from .gateway_logs import ExecutionLog
+from .resource_policy import permits
 from .server import RAW_HEADERS
 
 log = logging.getLogger("slam.local")
@@ -132,7 +133,7 @@ class LambdaIntegrations:
             target = self._target(function_arn)
         except gateway.IntegrationError:
             return True  # the invocation reports the missing function
-        return gateway.permits(target.policy, function_arn, source_arn, self.account)
+        return permits(target.policy, function_arn, source_arn, self.account)
 
     def invoke(self, function_arn: str, event: bytes, wait: float) -> gateway.LambdaReply | None:
         from moto.awslambda.exceptions import LambdaClientError

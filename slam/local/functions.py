@@ -162,7 +162,7 @@ class Functions:
                 "id": request_id,
                 "arn": invoked_arn,
                 "deadline": now_ms() + version.timeout * 1000,
-                "event": payload.decode() if payload.strip() else "{}",
+                "event": payload.decode("utf-8", "replace") if payload.strip() else "{}",
                 "client_context": client_context,
             }
             began = now_ms()

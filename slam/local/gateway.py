@@ -5,12 +5,12 @@
 :func:`execute` takes an HTTP request to a stage (:class:`HttpRequest`, built from a WSGI
 environ by :func:`request_from_environ`), finds the resource and method
 (:func:`match`: literal path parts, then ``{param}``, then ``{proxy+}``), substitutes the
-stage variables in the ``AWS_PROXY`` integration's URI (:func:`lambda_arn`), checks the
-function's resource policy lets this API and stage invoke it (:func:`permits`), sends the
-REST v1 proxy event (:func:`proxy_event`) and turns the function's answer into the HTTP
-response (:func:`proxy_response`), with API Gateway's errors: 403 ``Missing
-Authentication Token``, 500 for a configuration error (a missing permission), 502 for a
-function error or a malformed answer, 504 past the integration's ``timeoutInMillis``.
+stage variables in the ``AWS_PROXY`` integration's URI (:func:`lambda_arn`), asks whether
+the function's resource policy lets this API and stage invoke it, sends the REST v1 proxy
+event (:func:`proxy_event`) and turns the function's answer into the HTTP response
+(:func:`proxy_response`), with API Gateway's errors: 403 ``Missing Authentication
+Token``, 500 for a configuration error (a missing permission), 502 for a function error
+or a malformed answer, 504 past the integration's ``timeoutInMillis``.
 
 The Lambda side is an :class:`Integrations` object, so the same code serves the local
 AWS (moto's functions) and ``slam serve``. Nothing here imports moto or boto3.
@@ -23,7 +23,6 @@ import json
 import re
 import secrets
 import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -260,74 +259,6 @@ def source_arn(api: RestApi, stage: str, request: HttpRequest) -> str:
     """The ARN API Gateway presents as ``AWS:SourceArn`` when it invokes the function."""
     where = f"{api.id}/{stage}/{request.method}{request.path}"
     return f"arn:aws:execute-api:{api.region}:{api.account}:{where}"
-
-
-def permits(
-    statements: Iterable[Mapping[str, Any]], function_arn: str, source: str, account: str
-) -> bool:
-    """Whether a Lambda resource policy lets API Gateway invoke ``function_arn`` from ``source``.
-
-    A statement applies when its principal is ``apigateway.amazonaws.com`` (or ``*``), its
-    action ``lambda:InvokeFunction``, its resource this function (unqualified, or with the
-    invoked qualifier) and its ``AWS:SourceArn``/``AWS:SourceAccount`` conditions hold. A
-    ``Deny`` that applies wins over any ``Allow``.
-    """
-    allowed = False
-    for statement in statements:
-        if not _applies(statement, function_arn, source, account):
-            continue
-        if statement.get("Effect", "Allow") == "Deny":
-            return False
-        allowed = True
-    return allowed
-
-
-def _applies(statement: Mapping[str, Any], function_arn: str, source: str, account: str) -> bool:
-    principal = statement.get("Principal")
-    services = principal.get("Service") if isinstance(principal, dict) else principal
-    if not ({"apigateway.amazonaws.com", "*"} & set(_listed(services))):
-        return False
-    if not {"lambda:InvokeFunction", "lambda:*", "*"} & set(_listed(statement.get("Action"))):
-        return False
-    unqualified = ":".join(function_arn.split(":")[:7])
-    resources = _listed(statement.get("Resource"))
-    if not any(
-        _arn_like(resource, arn) for resource in resources for arn in {function_arn, unqualified}
-    ):
-        return False
-    return _conditions_hold(
-        statement.get("Condition") or {}, {"aws:sourcearn": source, "aws:sourceaccount": account}
-    )
-
-
-def _listed(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
-
-
-def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
-    tests = {
-        "ArnLike": _arn_like,
-        "StringLike": _arn_like,
-        "ArnEquals": str.__eq__,
-        "StringEquals": str.__eq__,
-    }
-    for operator, pairs in conditions.items():
-        test = tests.get(operator)
-        if test is None or not isinstance(pairs, dict):
-            return False  # a condition this gateway cannot evaluate never holds
-        for key, expected in pairs.items():
-            actual = context.get(key.lower())
-            if actual is None or not any(test(pattern, actual) for pattern in _listed(expected)):
-                return False
-    return True
-
-
-def _arn_like(pattern: str, value: str) -> bool:
-    """IAM's wildcard match: ``*`` any characters, ``?`` one."""
-    expression = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(expression, value, re.DOTALL) is not None
 
 
 def _media_type(value: str | None) -> str:
@@ -576,7 +507,3 @@ def _integrate(
             "Execution failed due to configuration error: Malformed Lambda proxy response"
         )
         return BAD_GATEWAY
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4())

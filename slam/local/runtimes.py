@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
-import os
 import shutil
 import subprocess
 import sys
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +119,7 @@ def unpack(package: bytes, folder: Path) -> Path:
     """
     if folder.is_dir():
         return folder
-    partial = folder.with_name(folder.name + f".{os.getpid()}.partial")
+    partial = folder.with_name(f"{folder.name}.{uuid.uuid4().hex}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:

@@ -6,6 +6,11 @@
 
 moto keeps its state per process: every LocalAWS of one process shares it, and the
 functions' workers, which call back the most recently started server still running.
+
+Built from moto's server (checked against moto 5.2.5):
+``moto.moto_server.werkzeug_app.DomainDispatcherApplication`` with
+``create_backend_app`` is the WSGI app, behind the extensions' middleware, and
+``MotoRequestHandler`` is subclassed to log nothing and keep each request's headers.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from slam.local.gateway import (
     Stage,
 )
 from slam.local.gateway_logs import ExecutionLog
+from slam.local.resource_policy import permits
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:tasks"
 LAMBDA = Integration(
@@ -135,7 +136,7 @@ def with_(**changes: Any) -> dict[str, Any]:
     ],
 )
 def test_the_resource_policy_decides(statements: list[dict[str, Any]], allowed: bool):
-    assert gateway.permits(statements, f"{FUNCTION}:dev", SOURCE, "123456789012") is allowed
+    assert permits(statements, f"{FUNCTION}:dev", SOURCE, "123456789012") is allowed
 
 
 def test_binary_media_types_match_with_wildcards():
