@@ -37,7 +37,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from . import awslambda, gateway
+from . import awslambda, gateway, restapi
 from .gateway_logs import ExecutionLog
 from .resource_policy import permits
 from .server import RAW_HEADERS
@@ -82,35 +82,35 @@ def find_api(api_id: str, region: str | None) -> Any:
     return None
 
 
-def rest_api(api: Any) -> gateway.RestApi:
+def rest_api(api: Any) -> restapi.RestApi:
     """The gateway's view of moto's RestAPI."""
     resources = []
     for resource in list(api.resources.values()):
         shape = resource.to_dict()
-        methods: dict[str, gateway.Integration | None] = {}
+        methods: dict[str, restapi.Integration | None] = {}
         for verb, method in (shape.get("resourceMethods") or {}).items():
             integration = method.get("methodIntegration")
             methods[verb] = (
-                gateway.Integration(
+                restapi.Integration(
                     integration.get("type") or "",
                     integration.get("uri") or "",
-                    int(integration.get("timeoutInMillis") or gateway.DEFAULT_TIMEOUT_MS),
+                    int(integration.get("timeoutInMillis") or restapi.DEFAULT_TIMEOUT_MS),
                 )
                 if integration
                 else None
             )
-        resources.append(gateway.Resource(shape["id"], shape["path"], methods))
+        resources.append(restapi.Resource(shape["id"], shape["path"], methods))
     media_types = tuple(api.to_dict().get("binaryMediaTypes") or ())
-    return gateway.RestApi(api.id, api.account_id, api.region_name, tuple(resources), media_types)
+    return restapi.RestApi(api.id, api.account_id, api.region_name, tuple(resources), media_types)
 
 
-def stage_of(api: Any, name: str) -> gateway.Stage | None:
+def stage_of(api: Any, name: str) -> restapi.Stage | None:
     stage = api.stages.get(name)
     if stage is None:
         return None
     shape = stage.to_json()
     variables = {key: str(value) for key, value in (shape.get("variables") or {}).items()}
-    return gateway.Stage(name, variables, dict(shape.get("methodSettings") or {}))
+    return restapi.Stage(name, variables, dict(shape.get("methodSettings") or {}))
 
 
 class LambdaIntegrations:
@@ -135,7 +135,7 @@ class LambdaIntegrations:
             return True  # the invocation reports the missing function
         return permits(target.policy, function_arn, source_arn, self.account)
 
-    def invoke(self, function_arn: str, event: bytes, wait: float) -> gateway.LambdaReply | None:
+    def invoke(self, function_arn: str, event: bytes, wait: float) -> restapi.LambdaReply | None:
         from moto.awslambda.exceptions import LambdaClientError
 
         target = self._target(function_arn)
@@ -147,12 +147,12 @@ class LambdaIntegrations:
             invocation = future.result(timeout=wait)
         except concurrent.futures.TimeoutError:
             return None
-        return gateway.LambdaReply(
+        return restapi.LambdaReply(
             invocation.payload, invocation.function_error, invocation.request_id
         )
 
 
-def serve(environ: dict[str, Any], place: tuple[str, str | None, str, str]) -> gateway.HttpResponse:
+def serve(environ: dict[str, Any], place: tuple[str, str | None, str, str]) -> restapi.HttpResponse:
     """Serve a request to a stage."""
     api_id, region, stage_name, path = place
     request_id = str(uuid.uuid4())
@@ -163,7 +163,7 @@ def serve(environ: dict[str, Any], place: tuple[str, str | None, str, str]) -> g
         log.info("api %s %s: no %s", environ.get("REQUEST_METHOD"), path, what)
         return gateway.MISSING_AUTHENTICATION_TOKEN
     api = rest_api(found)
-    request = gateway.request_from_environ(environ, path, environ.get(RAW_HEADERS))
+    request = restapi.request_from_environ(environ, path, environ.get(RAW_HEADERS))
     execution_log = ExecutionLog(request_id)
     response = gateway.execute(
         api, stage, request, LambdaIntegrations(api.account, api.region), execution_log
@@ -174,7 +174,7 @@ def serve(environ: dict[str, Any], place: tuple[str, str | None, str, str]) -> g
     return response
 
 
-def write_execution_log(api: gateway.RestApi, stage: str, execution_log: ExecutionLog) -> None:
+def write_execution_log(api: restapi.RestApi, stage: str, execution_log: ExecutionLog) -> None:
     from moto.logs.models import logs_backends
 
     group = f"API-Gateway-Execution-Logs_{api.id}/{stage}"

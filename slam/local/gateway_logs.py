@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from .worker import LogEntry, now_ms
 
 if TYPE_CHECKING:
-    from .gateway import HttpRequest, HttpResponse, LambdaReply
+    from .restapi import HttpRequest, HttpResponse, LambdaReply
 
 _LEVELS = {"OFF": 0, "ERROR": 1, "INFO": 2}
 _TRACE_LIMIT = 1024

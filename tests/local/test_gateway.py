@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from typing import Any
 
 import pytest
 
-from slam.local import gateway
-from slam.local.gateway import (
+from slam.local import gateway, restapi
+from slam.local.gateway_logs import ExecutionLog
+from slam.local.restapi import (
     HttpRequest,
     Integration,
     LambdaReply,
-    MalformedResponse,
     Resource,
     RestApi,
     Stage,
 )
-from slam.local.gateway_logs import ExecutionLog
-from slam.local.resource_policy import permits
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:tasks"
 LAMBDA = Integration(
@@ -83,156 +79,6 @@ def test_the_integration_uri_names_the_stages_alias():
     assert gateway.lambda_arn("https://example.com/", {"STAGE": "dev"}) is None
 
 
-STATEMENT = {
-    "Effect": "Allow",
-    "Principal": {"Service": "apigateway.amazonaws.com"},
-    "Action": "lambda:InvokeFunction",
-    "Resource": f"{FUNCTION}:dev",
-    "Condition": {
-        "ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*"}
-    },
-}
-SOURCE = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/tasks"
-
-
-def with_(**changes: Any) -> dict[str, Any]:
-    return {**STATEMENT, **changes}
-
-
-@pytest.mark.parametrize(
-    ("statements", "allowed"),
-    [
-        ([STATEMENT], True),
-        ([], False),
-        ([with_(Resource=FUNCTION)], True),  # the whole function
-        ([with_(Resource=f"{FUNCTION}:prod")], False),  # another alias
-        ([with_(Principal={"Service": "s3.amazonaws.com"})], False),
-        ([with_(Principal="*")], True),
-        ([with_(Action=["lambda:GetFunction", "lambda:*"])], True),
-        ([with_(Action="lambda:GetFunction")], False),
-        (
-            [
-                with_(
-                    Condition={
-                        "ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:*:*:abc123/prod/*"}
-                    }
-                )
-            ],
-            False,
-        ),
-        (
-            [
-                with_(
-                    Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:*:*:abc123/?ev/*"}}
-                )
-            ],
-            True,
-        ),
-        ([with_(Condition={"StringEquals": {"AWS:SourceAccount": "123456789012"}})], True),
-        ([with_(Condition={"StringEquals": {"AWS:SourceAccount": "999999999999"}})], False),
-        ([with_(Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})], False),  # unknown
-        ([with_(Condition={"ArnLike": {"aws:PrincipalArn": "*"}})], False),  # no such key
-        ([STATEMENT, with_(Effect="Deny")], False),
-    ],
-)
-def test_the_resource_policy_decides(statements: list[dict[str, Any]], allowed: bool):
-    assert permits(statements, f"{FUNCTION}:dev", SOURCE, "123456789012") is allowed
-
-
-def test_binary_media_types_match_with_wildcards():
-    assert gateway.is_binary("image/png", ["*/*"])
-    assert gateway.is_binary("image/png; q=1", ["image/*"])
-    assert not gateway.is_binary("text/plain", ["image/*"])
-    assert not gateway.is_binary(None, [])
-
-
-def proxy_answer(**answer: Any) -> bytes:
-    return json.dumps(answer).encode()
-
-
-@pytest.mark.parametrize(
-    "payload",
-    [
-        b"not json",
-        b'"a string"',
-        proxy_answer(statusCode=200, body="", cookies=["a=1"]),  # a key of HTTP APIs
-        proxy_answer(body="no status"),
-        proxy_answer(statusCode=True),
-        proxy_answer(statusCode=99),
-        proxy_answer(statusCode=200, body={"not": "text"}),
-        proxy_answer(statusCode=200, isBase64Encoded="yes"),
-        proxy_answer(statusCode=200, headers=["a"]),
-        proxy_answer(statusCode=200, multiValueHeaders={"A": "not a list"}),
-        proxy_answer(statusCode=200, headers={"A": {"nested": 1}}),
-        proxy_answer(statusCode=200, body="!!", isBase64Encoded=True),
-    ],
-)
-def test_a_malformed_answer_is_refused(payload: bytes):
-    api = api_of("/", binary=("*/*",))
-    with pytest.raises(MalformedResponse):
-        gateway.proxy_response(payload, api, request())
-
-
-def test_an_answer_becomes_a_response():
-    api = api_of("/")
-    answer = proxy_answer(statusCode="204", headers={"X-Count": 3}, body=None)
-    response = gateway.proxy_response(answer, api, request())
-    assert response == gateway.HttpResponse(
-        204, (("X-Count", "3"), ("Content-Type", "application/json")), b""
-    )
-
-
-@pytest.mark.parametrize(
-    ("binary", "accept", "body"),
-    [
-        ((), "image/png", b"iVBORw=="),  # no binary media types: base64 text, as on AWS
-        (("image/png",), "image/png", b"\x89PNG"),
-        (("image/png",), "text/html", b"iVBORw=="),
-        (("*/*",), None, b"\x89PNG"),
-    ],
-)
-def test_a_base64_body_is_decoded_for_a_binary_accept_type(
-    binary: tuple[str, ...], accept: str | None, body: bytes
-):
-    api = api_of("/", binary=binary)
-    headers = (("Accept", accept),) if accept else ()
-    answer = proxy_answer(
-        statusCode=200, body=base64.b64encode(b"\x89PNG").decode(), isBase64Encoded=True
-    )
-    assert gateway.proxy_response(answer, api, request(headers=headers)).body == body
-
-
-def test_a_request_from_a_plain_wsgi_environ():
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "QUERY_STRING": "a=1",
-        "CONTENT_TYPE": "text/plain",
-        "CONTENT_LENGTH": "5",
-        "HTTP_X_CUSTOM": "yes",
-        "REMOTE_ADDR": "198.51.100.2",
-        "wsgi.input": io.BytesIO(b"hello"),
-    }
-    assert gateway.request_from_environ(environ, "/x") == HttpRequest(
-        "POST",
-        "/x",
-        "a=1",
-        (("Content-Type", "text/plain"), ("Content-Length", "5"), ("X-Custom", "yes")),
-        b"hello",
-        "198.51.100.2",
-    )
-
-
-def test_the_event_forwards_the_clients_chain_of_addresses():
-    api = api_of("/{proxy+}")
-    route = gateway.match(api, "GET", "/a")
-    assert route is not None
-    event = gateway.proxy_event(
-        api, Stage("dev"), route, request("/a", headers=(("X-Forwarded-For", "192.0.2.1"),)), "id"
-    )
-    assert event["headers"]["X-Forwarded-For"] == "192.0.2.1, 203.0.113.7"
-    assert event["stageVariables"] is None
-
-
 class Functions:
     """An Integrations of canned replies, for the gateway's own logic."""
 
@@ -259,7 +105,7 @@ def execute(
     stage: Stage | None = None,
     path: str = "/",
     integration: Integration | None = LAMBDA,
-) -> tuple[gateway.HttpResponse, list[str]]:
+) -> tuple[restapi.HttpResponse, list[str]]:
     api = RestApi(
         "abc123",
         "123456789012",
@@ -275,6 +121,10 @@ def execute(
     )
     response = gateway.execute(api, stage, request(path), functions, log)
     return response, [entry.message for entry in log.entries]
+
+
+def proxy_answer(**answer: Any) -> bytes:
+    return json.dumps(answer).encode()
 
 
 CUSTOMER_ERROR = "Lambda execution failed with status 200 due to customer function error"
