@@ -3,9 +3,12 @@
 Each module named in :data:`EXTENSIONS` may define:
 
 - ``install() -> None``: register its models and corrections with moto. Called once
-  per process before the server starts; must be idempotent.
+  per server start, before the server listens; must be idempotent.
 - ``wrap(app) -> app``: a WSGI middleware in front of moto's server (the gateway).
-- ``shutdown() -> None``: stop what it started (worker processes, threads).
+- ``started(url) -> None``: a server listens at ``url`` (what workers call back).
+- ``stopped(url) -> None``: the server at ``url`` no longer listens.
+- ``shutdown() -> None``: stop what it started (worker processes, threads). Called
+  when any server stops: what it stopped starts again on demand.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "slam.local.awslambda",
+    "slam.local.apigateway",
+)
 
 WsgiApp = Callable[..., Any]
 
@@ -35,6 +41,18 @@ def wrap(app: WsgiApp) -> WsgiApp:
         if hasattr(module, "wrap"):
             app = module.wrap(app)
     return app
+
+
+def started(url: str) -> None:
+    for module in _modules():
+        if hasattr(module, "started"):
+            module.started(url)
+
+
+def stopped(url: str) -> None:
+    for module in _modules():
+        if hasattr(module, "stopped"):
+            module.stopped(url)
 
 
 def shutdown() -> None:

@@ -4,12 +4,19 @@
         os.environ.update(aws.environment)
         ...                          # boto3 clients and subprocesses reach it
 
-moto keeps its state per process: every LocalAWS of one process shares it.
+moto keeps its state per process: every LocalAWS of one process shares it, and the
+functions' workers, which call back the most recently started server still running.
+
+Built from moto's server (checked against moto 5.2.5):
+``moto.moto_server.werkzeug_app.DomainDispatcherApplication`` with
+``create_backend_app`` is the WSGI app, behind the extensions' middleware, and
+``MotoRequestHandler`` is subclassed to log nothing and keep each request's headers.
 """
 
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 from types import TracebackType
 from typing import Any
@@ -19,6 +26,8 @@ from ..errors import SlamError
 INSTALL_HINT = "install the local AWS with: pip install 'slam-deploy[local]'"
 ACCOUNT_ID = "123456789012"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+#: The WSGI environ key holding a request's headers as ``(name, value)`` pairs, as sent.
+RAW_HEADERS = "slam.raw_headers"
 
 
 def require_moto() -> None:
@@ -27,6 +36,23 @@ def require_moto() -> None:
         import moto.server  # noqa: F401
     except ImportError:
         raise SlamError("the local AWS needs moto, which is not installed", INSTALL_HINT) from None
+
+
+def _request_handler() -> Any:
+    """moto's request handler, quiet, keeping each request's headers as the client sent them."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class RequestHandler(MotoRequestHandler):
+        def make_environ(self) -> dict[str, Any]:
+            environ: dict[str, Any] = super().make_environ()
+            # names as sent, repeats kept: WSGI folds both away, API Gateway keeps them
+            environ[RAW_HEADERS] = list(self.headers.items())
+            return environ
+
+        def log_request(self, *args: Any) -> None:
+            pass
+
+    return RequestHandler
 
 
 class LocalAWS:
@@ -41,7 +67,9 @@ class LocalAWS:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """The URL clients on this machine use (a wildcard address is reached on loopback)."""
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
     def environment(self) -> dict[str, str]:
@@ -53,44 +81,66 @@ class LocalAWS:
         }
 
     def start(self) -> LocalAWS:
+        """Listen and serve in a background thread; SlamError when the port is taken."""
         require_moto()
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
         from . import extensions
 
         extensions.install()
         app = extensions.wrap(DomainDispatcherApplication(create_backend_app))
+        listening = self._listen()
         try:
             self._server = make_server(
-                self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
+                self.host,
+                self.port,
+                app,
+                threaded=True,
+                request_handler=_request_handler(),
+                fd=listening.fileno(),  # werkzeug's own bind would exit the process on error
             )
+        finally:
+            listening.close()  # the server holds a duplicate
+        self.port = self._server.server_address[1]
+        extensions.started(self.url)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), daemon=True, name="local AWS"
+        )
+        self._thread.start()
+        return self
+
+    def _listen(self) -> socket.socket:
+        """A socket listening on host:port; SlamError when that is not possible."""
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        listening = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.bind((self.host, self.port))
+            listening.listen(128)
         except OSError as error:
+            listening.close()
             if error.errno == errno.EADDRINUSE:
                 raise SlamError(
                     f"port {self.port} on {self.host} is already in use",
                     "stop what uses it, or choose another port with --port",
                 ) from None
             raise SlamError(f"cannot listen on {self.host}:{self.port}: {error.strerror}") from None
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
+        return listening
 
     def stop(self) -> None:
+        """Stop serving, then stop every worker process the extensions started."""
         from . import extensions
 
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._server = None
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        extensions.stopped(self.url)
         extensions.shutdown()
 
     def __enter__(self) -> LocalAWS:

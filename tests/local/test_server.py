@@ -1,0 +1,56 @@
+"""LocalAWS in process: a second server, a taken port, and no worker left once stopped."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from slam.errors import SlamError
+from slam.local.server import LocalAWS
+
+from .conftest import Clients, Deploy, payload_of, process_running, zip_of
+from .probe import PROBE
+
+
+def test_a_taken_port_is_a_slam_error(local_aws: LocalAWS):
+    with pytest.raises(SlamError) as raised:
+        LocalAWS(port=local_aws.port).start()
+    assert raised.value.message == f"port {local_aws.port} on 127.0.0.1 is already in use"
+    assert raised.value.hint == "stop what uses it, or choose another port with --port"
+
+
+def test_an_address_that_cannot_be_used_is_a_slam_error():
+    with pytest.raises(SlamError) as raised:
+        LocalAWS(host="192.0.2.1", port=0).start()  # a documentation address, not this machine's
+    assert raised.value.message.startswith("cannot listen on 192.0.2.1:0: ")
+
+
+def test_a_wildcard_address_is_reached_on_loopback():
+    assert LocalAWS(host="0.0.0.0", port=4566).url == "http://127.0.0.1:4566"
+    assert LocalAWS(host="::", port=4566).url == "http://[::1]:4566"
+    assert LocalAWS(host="::1", port=80).environment["AWS_ENDPOINT_URL"] == "http://[::1]:80"
+
+
+def test_stopping_a_server_stops_every_worker_and_the_other_server_carries_on(
+    local_aws: LocalAWS, client: Clients, deploy: Deploy
+):
+    name = deploy(zip_of({"app.py": PROBE}))
+    with LocalAWS() as second:
+        assert second.url != local_aws.url
+        lam = boto3.client(
+            "lambda",
+            endpoint_url=second.url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        # moto's state is the process's: the second server holds the same functions
+        answer = json.loads(lam.invoke(FunctionName=name)["Payload"].read())
+        assert answer["environment"]["AWS_ENDPOINT_URL"] == second.url
+        assert process_running(answer["pid"])
+    assert not process_running(answer["pid"])
+    second.stop()  # stopping twice does nothing
+    after = payload_of(client("lambda").invoke(FunctionName=name))
+    assert after["environment"]["AWS_ENDPOINT_URL"] == local_aws.url
