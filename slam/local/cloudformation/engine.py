@@ -200,6 +200,8 @@ class Run:
             return
         if step.kind == "update":
             progress.revert.setdefault(step.logical_id, step.resource.copy())
+            # The update may have half happened: rolling back starts from what it asked for.
+            step.resource.properties = step.properties
         else:
             progress.restore[step.logical_id] = step.resource
         self.mark(step.resource, "UPDATE_FAILED", reason)

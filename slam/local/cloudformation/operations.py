@@ -146,13 +146,16 @@ def _clean_up(
     before: Mapping[str, StackResource],
     progress: Progress,
 ) -> None:
-    """Delete what the update replaced or removed, as its old template's policies allow."""
+    """Delete what the update replaced or removed, as the policies allow: a removed
+    resource's DeletionPolicy from the old template, a replaced one's UpdateReplacePolicy
+    from the new."""
     definitions = previous.template.resources
     current = operation.stack.resources
     removed = {name: resource for name, resource in before.items() if name not in progress.active}
     doomed = {**removed, **progress.restore}
     retain = _retained(definitions, "DeletionPolicy", RETAINED_ON_DELETE) & set(removed)
-    retain |= _retained(definitions, "UpdateReplacePolicy", ("Retain",)) & set(progress.restore)
+    replacing = operation.stack.configuration.template.resources
+    retain |= _retained(replacing, "UpdateReplacePolicy", ("Retain",)) & set(progress.restore)
     operation.delete(doomed, operation.graph_of(doomed, definitions), retain)
     with STORE.lock:
         for name in removed:
