@@ -9,11 +9,11 @@ resource it refers to exists (``Dynamic``), and what caused it: the template its
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from .engine import provider_for
+from .graph import dependencies, waves
 from .intrinsics import IntrinsicError, references, resolve
 from .providers import StackContext
 from .scope import UNKNOWN, StackScope
@@ -33,15 +33,19 @@ def describe_changes(
     }
     scope = StackScope(context, target.template, target.parameters, current, preview=True)
     active = [name for name in target.template.resources if scope.active(name)]
-    changes = []
-    for name in active:
+    graph = dependencies(target.template.resources, active, scope.condition)
+    found: dict[str, dict[str, Any]] = {}
+    for name in (name for wave in waves(graph) for name in wave):
         definition = target.template.resources[name]
         if name not in current:
-            changes.append(_change("Add", name, str(definition["Type"]), None))
+            found[name] = _change("Add", name, str(definition["Type"]), None)
             continue
         change = _modification(current[name], definition, scope, previous, target)
         if change is not None:
-            changes.append(change)
+            found[name] = change
+            if change["ResourceChange"]["Replacement"] != "False":
+                scope.unknown.add(name)
+    changes = [found[name] for name in active if name in found]
     for name, resource in current.items():
         if name not in active:
             policy = _policy(previous, name)
@@ -91,7 +95,7 @@ def _modification(
             continue
         recreation = provider.recreation(key, resource.properties, properties)
         causes = _causes(raw_before.get(key), raw_after.get(key), previous, target)
-        dynamic = UNKNOWN_MARK in json.dumps(after, default=str)
+        dynamic = _unknown(after)
         details += [
             _detail(key, recreation, "Dynamic" if dynamic else "Static", source, entity)
             for source, entity in causes
@@ -102,8 +106,19 @@ def _modification(
     body["Scope"] = sorted({detail["Target"]["Attribute"] for detail in details})
     body["Replacement"] = _replacement(details)
     if body["Replacement"] != "False":
-        body["PolicyAction"] = _replace_policy(previous, resource.logical_id)
+        body["PolicyAction"] = _replace_policy(definition)
     return change
+
+
+def _unknown(value: Any) -> bool:
+    """Whether ``value`` holds something only known once a resource is created."""
+    if isinstance(value, str):
+        return UNKNOWN_MARK in value
+    if isinstance(value, dict):
+        return any(_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_unknown(item) for item in value)
+    return False
 
 
 def _raw_properties(configuration: Configuration | None, name: str) -> Mapping[str, Any]:
@@ -150,10 +165,8 @@ def _replacement(details: list[dict[str, Any]]) -> str:
     return "False"
 
 
-def _replace_policy(previous: Configuration | None, name: str) -> str:
-    definition = (previous.template.resources if previous else {}).get(name) or {}
-    return (
-        "ReplaceAndRetain"
-        if definition.get("UpdateReplacePolicy") == "Retain"
-        else ("ReplaceAndDelete")
-    )
+def _replace_policy(definition: Mapping[str, Any]) -> str:
+    """What happens to the replaced resource: the new template's UpdateReplacePolicy."""
+    if definition.get("UpdateReplacePolicy") == "Retain":
+        return "ReplaceAndRetain"
+    return "ReplaceAndDelete"

@@ -113,6 +113,8 @@ class StackScope:
         self.resources = resources
         self.exports = exports
         self.preview = preview
+        # Resources a preview treats as not known yet: to be replaced.
+        self.unknown: set[str] = set()
         self._conditions: dict[str, bool] = {}
         self._evaluating: set[str] = set()
 
@@ -127,7 +129,7 @@ class StackScope:
         if name in self.parameters:
             return self._parameter(name)
         resource = self.resources.get(name)
-        if resource is not None and resource.physical_id is not None:
+        if resource is not None and resource.physical_id is not None and name not in self.unknown:
             return resource.physical_id
         if self.preview and name in self.template.resources:
             return UNKNOWN.format(name)
@@ -153,7 +155,7 @@ class StackScope:
 
     def attribute(self, logical_id: str, name: str) -> Any:
         resource = self.resources.get(logical_id)
-        if resource is None or resource.physical_id is None:
+        if resource is None or resource.physical_id is None or logical_id in self.unknown:
             if self.preview and logical_id in self.template.resources:
                 return UNKNOWN.format(f"{logical_id}.{name}")
             raise IntrinsicError(

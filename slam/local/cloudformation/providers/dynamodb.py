@@ -82,7 +82,6 @@ class Table(Provider):
 
     def update(self, request: ResourceRequest) -> Provisioned:
         name = str(request.physical_id)
-        request.call("dynamodb", "describe_table", TableName=name)
         _update_capacity(request, name)
         _update_indexes(request, name)
         _update_settings(request, name)
@@ -92,8 +91,7 @@ class Table(Provider):
             _recovery(request, name)
         if changed(request, "Tags"):
             _retag(request, name)
-        table = request.call("dynamodb", "describe_table", TableName=name)["Table"]
-        return Provisioned(name, _table_attributes(table))
+        return Provisioned(name, _table_attributes(_describe(request, name)))
 
     def delete(self, request: ResourceRequest) -> None:
         request.call("dynamodb", "delete_table", TableName=request.physical_id)
@@ -169,19 +167,44 @@ def _recovery(request: ResourceRequest, name: str) -> None:
     )
 
 
+def _describe(request: ResourceRequest, name: str) -> dict[str, Any]:
+    table: dict[str, Any] = request.call("dynamodb", "describe_table", TableName=name)["Table"]
+    return table
+
+
+def _units(throughput: Mapping[str, Any] | None) -> tuple[int, int]:
+    throughput = throughput or {}
+    return (
+        int(throughput.get("ReadCapacityUnits", 0)),
+        int(throughput.get("WriteCapacityUnits", 0)),
+    )
+
+
 def _update_capacity(request: ResourceRequest, name: str) -> None:
-    if not changed(request, "BillingMode", "ProvisionedThroughput"):
-        return
+    """Billing mode and throughput, compared with what the table has (not what the
+    stack thought it had: a rollback may start from a half-done update)."""
+    table = _describe(request, name)
     props = request.properties
     mode = props.get("BillingMode", "PROVISIONED")
+    actual = (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    throughput = props.get("ProvisionedThroughput")
+    if mode == actual and (
+        mode != "PROVISIONED" or _units(throughput) == _units(table.get("ProvisionedThroughput"))
+    ):
+        return
     params: dict[str, Any] = {"BillingMode": mode}
     if mode == "PROVISIONED":
-        params["ProvisionedThroughput"] = props.get("ProvisionedThroughput")
-        kept = _indexes(request.previous).keys() & _indexes(props).keys()
+        params["ProvisionedThroughput"] = throughput
+        existing = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes") or []}
         updates = [
-            {"Update": {"IndexName": index, "ProvisionedThroughput": throughput}}
-            for index in sorted(kept)
-            if (throughput := _indexes(props)[index].get("ProvisionedThroughput"))
+            {
+                "Update": {
+                    "IndexName": index,
+                    "ProvisionedThroughput": settings["ProvisionedThroughput"],
+                }
+            }
+            for index, settings in _indexes(props).items()
+            if index in existing and settings.get("ProvisionedThroughput")
         ]
         if updates:
             params["GlobalSecondaryIndexUpdates"] = updates
@@ -193,14 +216,15 @@ def _indexes(props: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 
 def _update_indexes(request: ResourceRequest, name: str) -> None:
-    old, new = _indexes(request.previous), _indexes(request.properties)
-    created = [index for index in new if index not in old]
-    deleted = [index for index in old if index not in new]
+    table = _describe(request, name)
+    actual = {str(i["IndexName"]): i for i in table.get("GlobalSecondaryIndexes") or []}
+    wanted = _indexes(request.properties)
+    created = [index for index in wanted if index not in actual]
+    deleted = [index for index in actual if index not in wanted]
     reshaped = [
         index
-        for index in new.keys() & old.keys()
-        if _index(new[index]) | {"ProvisionedThroughput": None}
-        != _index(old[index]) | {"ProvisionedThroughput": None}
+        for index in wanted.keys() & actual.keys()
+        if wanted[index].get("KeySchema") != actual[index].get("KeySchema")
     ]
     if len(created) + len(deleted) + 2 * len(reshaped) > 1:
         raise ResourceFailure(
@@ -212,7 +236,7 @@ def _update_indexes(request: ResourceRequest, name: str) -> None:
             "update_table",
             TableName=name,
             AttributeDefinitions=request.properties["AttributeDefinitions"],
-            GlobalSecondaryIndexUpdates=[{"Create": _index(new[created[0]])}],
+            GlobalSecondaryIndexUpdates=[{"Create": _index(wanted[created[0]])}],
         )
     if deleted:
         request.call(
@@ -221,28 +245,11 @@ def _update_indexes(request: ResourceRequest, name: str) -> None:
             TableName=name,
             GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": deleted[0]}}],
         )
-    if request.properties.get("BillingMode", "PROVISIONED") == "PROVISIONED":
-        _update_index_throughput(request, name, old, new)
-
-
-def _update_index_throughput(
-    request: ResourceRequest,
-    name: str,
-    old: Mapping[str, Mapping[str, Any]],
-    new: Mapping[str, Mapping[str, Any]],
-) -> None:
-    if changed(request, "BillingMode", "ProvisionedThroughput"):
-        return  # _update_capacity has set every kept index's throughput
     updates = [
-        {
-            "Update": {
-                "IndexName": index,
-                "ProvisionedThroughput": new[index]["ProvisionedThroughput"],
-            }
-        }
-        for index in sorted(new.keys() & old.keys())
-        if new[index].get("ProvisionedThroughput") != old[index].get("ProvisionedThroughput")
-        and new[index].get("ProvisionedThroughput")
+        {"Update": {"IndexName": index, "ProvisionedThroughput": throughput}}
+        for index in sorted(wanted.keys() & actual.keys())
+        if (throughput := wanted[index].get("ProvisionedThroughput"))
+        and _units(throughput) != _units(actual[index].get("ProvisionedThroughput"))
     ]
     if updates:
         request.call(
