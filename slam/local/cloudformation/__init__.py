@@ -21,9 +21,10 @@ Places that reach into moto's internals (checked against moto 5.2.5):
 
 - ``managed_policies``: replaces ``moto.iam.models.IAMBackend._init_aws_policies`` so
   the standard partition's IAM holds AWS's managed policies (built from moto's own list);
-- ``providers/apigateway.py`` ``_set_binary_media_types``: writes
-  ``RestAPI.binaryMediaTypes`` in ``moto.apigateway.models.apigateway_backends``,
-  since moto's CreateRestApi ignores them and UpdateRestApi misreads their patch paths;
+- ``providers/apigateway.py`` ``_moto_rest_api``: the REST API model in
+  ``moto.apigateway.models.apigateway_backends``, to set ``binaryMediaTypes`` (moto's
+  CreateRestApi ignores them, its UpdateRestApi misreads their patch paths) and a
+  deployment's ``description`` (moto has no UpdateDeployment);
 - ``providers/fallback.py``: ``moto.cloudformation.parsing.get_model_map`` and the
   ``CloudFormationModel`` classmethods (``create_from_cloudformation_json``,
   ``update_from_cloudformation_json``, ``delete_from_cloudformation_json``,

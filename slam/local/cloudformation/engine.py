@@ -140,11 +140,12 @@ class Run:
             self.mark(step.resource, "UPDATE_IN_PROGRESS", REPLACING)
 
     def apply(self, step: Step, progress: Progress) -> bool:
+        provider = provider_for(step.resource.type)
+        refusal = step.error or self._refusal(provider, step)
+        if refusal is not None:
+            self._refuse(step, refusal, progress)
+            return False
         try:
-            if step.error is not None:
-                raise ResourceFailure(step.error)
-            provider = provider_for(step.resource.type)
-            provider.check(self.request(step.resource, properties=step.properties))
             if step.kind == "create":
                 self._create(provider, step)
             elif step.kind == "update":
@@ -157,6 +158,16 @@ class Run:
             self._fail(step, failure.reason, progress)
             return False
         return True
+
+    def _refusal(self, provider: Provider, step: Step) -> str | None:
+        """Why the step cannot even start; None if it can."""
+        try:
+            provider.check(self.request(step.resource, properties=step.properties))
+        except ResourceFailure as failure:
+            return failure.reason
+        if step.kind == "update" and not provider.updatable:
+            return f"The local AWS cannot update {provider.type_name} resources in place"
+        return None
 
     def _create(self, provider: Provider, step: Step) -> None:
         result = provider.create(self.request(step.resource))
@@ -192,19 +203,25 @@ class Run:
         self.mark(new, "UPDATE_COMPLETE")
         return new
 
-    def _fail(self, step: Step, reason: str, progress: Progress) -> None:
+    def _refuse(self, step: Step, reason: str, progress: Progress) -> None:
+        """A step that failed before touching anything: nothing to undo."""
         progress.failed.append(step.logical_id)
         if step.kind == "create":
             progress.create_failed = True
             self.mark(step.resource, "CREATE_FAILED", reason)
             return
+        progress.restore[step.logical_id] = step.resource
+        self.mark(step.resource, "UPDATE_FAILED", reason)
+
+    def _fail(self, step: Step, reason: str, progress: Progress) -> None:
+        """A step that failed in the service: an update may be half done."""
         if step.kind == "update":
             progress.revert.setdefault(step.logical_id, step.resource.copy())
-            # The update may have half happened: rolling back starts from what it asked for.
+            # Rolling back starts from what the update asked for.
             step.resource.properties = step.properties
-        else:
-            progress.restore[step.logical_id] = step.resource
-        self.mark(step.resource, "UPDATE_FAILED", reason)
+        self._refuse(step, reason, progress)
+        if step.kind == "update":
+            del progress.restore[step.logical_id]
 
     def cancel(self, steps: Iterable[Step], progress: Progress) -> None:
         for step in steps:

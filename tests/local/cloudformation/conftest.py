@@ -21,6 +21,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import WaiterError
 
 from slam.cli import main
 from slam.local.server import LocalAWS
@@ -131,7 +132,18 @@ class Cloud:
         self.cfn.update_stack(StackName=name, TemplateBody=body, **options)
 
     def wait(self, name: str, waiter: str) -> None:
-        self.cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig=FAST)
+        """Wait as boto3 does; a failure's message lists the stack's failed resources."""
+        try:
+            self.cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig=FAST)
+        except WaiterError as error:
+            failures = [
+                f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}"
+                for e in self.events(name)
+                if e["ResourceStatus"].endswith("_FAILED")
+            ]
+            details = error.kwargs
+            reason = f"{details['reason']} {failures}"
+            raise WaiterError(details["name"], reason, error.last_response) from None
 
     def settle(self, name: str) -> dict[str, Any]:
         """The stack once its operation is over, whatever its outcome."""

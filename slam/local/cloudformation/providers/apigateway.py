@@ -106,17 +106,19 @@ def _policy_text(policy: Any) -> str:
     return policy if isinstance(policy, str) else json.dumps(policy)
 
 
-def _set_binary_media_types(request: ResourceRequest, api_id: str, types: list[str]) -> None:
-    """Store the API's binary media types.
-
-    moto 5.2.5's CreateRestApi ignores ``binaryMediaTypes`` and its UpdateRestApi misreads
-    AWS's ``/binaryMediaTypes/<type>`` patch paths, so this writes the REST API model of
-    moto's API Gateway backend directly (checked against moto 5.2.5).
-    """
+def _moto_rest_api(request: ResourceRequest, api_id: str) -> Any:
+    """The REST API's model in moto's API Gateway backend (checked against moto 5.2.5),
+    for what moto's API cannot change: see the callers."""
     from moto.apigateway.models import apigateway_backends
 
     backend = apigateway_backends[request.stack.account][request.stack.region]
-    backend.get_rest_api(api_id).binaryMediaTypes = [str(kind) for kind in types]
+    return backend.get_rest_api(api_id)
+
+
+def _set_binary_media_types(request: ResourceRequest, api_id: str, types: list[str]) -> None:
+    # moto 5.2.5's CreateRestApi ignores binaryMediaTypes, and its UpdateRestApi misreads
+    # AWS's "/binaryMediaTypes/<type>" patch paths.
+    _moto_rest_api(request, api_id).binaryMediaTypes = [str(kind) for kind in types]
 
 
 class Resource(Provider):
@@ -136,9 +138,6 @@ class Resource(Provider):
             pathPart=props["PathPart"],
         )
         return Provisioned(resource["id"], {"ResourceId": resource["id"]})
-
-    def update(self, request: ResourceRequest) -> Provisioned:
-        return Provisioned(str(request.physical_id), {"ResourceId": request.physical_id})
 
     def delete(self, request: ResourceRequest) -> None:
         request.call(
@@ -222,15 +221,13 @@ class Deployment(Provider):
         return Provisioned(deployment["id"], {"DeploymentId": deployment["id"]})
 
     def update(self, request: ResourceRequest) -> Provisioned:
-        operation = {"op": "replace", "path": "/description"}
-        request.call(
-            "apigateway",
-            "update_deployment",
-            restApiId=request.properties["RestApiId"],
-            deploymentId=request.physical_id,
-            patchOperations=[{**operation, "value": request.properties.get("Description", "")}],
-        )
-        return Provisioned(str(request.physical_id), {"DeploymentId": request.physical_id})
+        deployment_id = str(request.physical_id)
+        api_id = str(request.properties["RestApiId"])
+        request.call("apigateway", "get_deployment", restApiId=api_id, deploymentId=deployment_id)
+        # moto 5.2.5 does not implement UpdateDeployment: set the description on its model.
+        deployment = _moto_rest_api(request, api_id).get_deployment(deployment_id)
+        deployment.description = str(request.properties.get("Description", ""))
+        return Provisioned(deployment_id, {"DeploymentId": deployment_id})
 
     def delete(self, request: ResourceRequest) -> None:
         api = request.properties["RestApiId"]

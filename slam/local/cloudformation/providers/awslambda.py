@@ -206,7 +206,10 @@ class Version(Provider):
         | {"RuntimePolicy", "FunctionScalingConfig"}
     )
     required = frozenset({"FunctionName"})
-    unemulated = frozenset({"ProvisionedConcurrencyConfig", "RuntimePolicy"})
+    unemulated = frozenset(
+        {"ProvisionedConcurrencyConfig", "RuntimePolicy", "FunctionScalingConfig"}
+    )
+    # A version never changes: any change publishes a new one.
     create_only = frozenset({"CodeSha256", "Description", "FunctionName"})
     attributes = frozenset({"Version", "FunctionArn"})
 
@@ -219,12 +222,6 @@ class Version(Provider):
         arn = version["FunctionArn"]
         return Provisioned(
             arn, {"Version": version["Version"], "FunctionArn": arn.rsplit(":", 1)[0]}
-        )
-
-    def update(self, request: ResourceRequest) -> Provisioned:
-        arn = str(request.physical_id)
-        return Provisioned(
-            arn, {"Version": arn.rsplit(":", 1)[1], "FunctionArn": arn.rsplit(":", 1)[0]}
         )
 
     def delete(self, request: ResourceRequest) -> None:
@@ -262,8 +259,17 @@ class Alias(Provider):
 
 
 def _alias_params(props: Mapping[str, Any]) -> dict[str, Any]:
-    names = ("FunctionName", "FunctionVersion", "Name", "Description", "RoutingConfig")
-    return {name: props[name] for name in names if name in props}
+    names = ("FunctionName", "FunctionVersion", "Name", "Description")
+    params = {name: props[name] for name in names if name in props}
+    if "RoutingConfig" in props:
+        # CloudFormation lists the weights; Lambda's API maps version to weight.
+        weights = props["RoutingConfig"].get("AdditionalVersionWeights") or []
+        params["RoutingConfig"] = {
+            "AdditionalVersionWeights": {
+                str(item["FunctionVersion"]): float(item["FunctionWeight"]) for item in weights
+            }
+        }
+    return params
 
 
 class Permission(Provider):
@@ -291,9 +297,6 @@ class Permission(Provider):
             **params,
         )
         return Provisioned(statement)
-
-    def update(self, request: ResourceRequest) -> Provisioned:
-        return Provisioned(str(request.physical_id))
 
     def delete(self, request: ResourceRequest) -> None:
         request.call(

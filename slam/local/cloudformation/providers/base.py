@@ -235,8 +235,13 @@ class Provider:
     def create(self, request: ResourceRequest) -> Provisioned:
         raise NotImplementedError
 
+    @property
+    def updatable(self) -> bool:
+        """Whether the type can be updated in place (else every change replaces it)."""
+        return type(self).update is not Provider.update
+
     def update(self, request: ResourceRequest) -> Provisioned:
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.type_name} resources are never updated in place")
 
     def delete(self, request: ResourceRequest) -> None:
         raise NotImplementedError

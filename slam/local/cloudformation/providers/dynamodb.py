@@ -273,11 +273,11 @@ def _update_settings(request: ResourceRequest, name: str) -> None:
 
 
 def _retag(request: ResourceRequest, name: str) -> None:
-    arn = request.call("dynamodb", "describe_table", TableName=name)["Table"]["TableArn"]
-    old = {tag["Key"] for tag in request.previous.get("Tags") or []}
+    arn = _describe(request, name)["TableArn"]
+    old = sorted({str(tag["Key"]) for tag in request.previous.get("Tags") or []})
     new = list(request.properties.get("Tags") or [])
-    removed = sorted(old - {tag["Key"] for tag in new})
-    if removed:
-        request.call("dynamodb", "untag_resource", ResourceArn=arn, TagKeys=removed)
+    # Untag every old key first: moto 5.2.5's TagResource adds a second tag for a key.
+    if old:
+        request.call("dynamodb", "untag_resource", ResourceArn=arn, TagKeys=old)
     if new:
         request.call("dynamodb", "tag_resource", ResourceArn=arn, Tags=new)

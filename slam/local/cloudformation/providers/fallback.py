@@ -62,14 +62,14 @@ class MotoModel(Provider):
         )
         return Provisioned(str(resource.physical_resource_id), _ModelAttributes(resource), resource)
 
-    def update(self, request: ResourceRequest) -> Provisioned:
+    @property
+    def updatable(self) -> bool:
         method = self.model.update_from_cloudformation_json
-        if getattr(method, "__isabstractmethod__", False) or request.handle is None:
-            raise ResourceFailure(
-                f"The local AWS cannot update {self.type_name} resources in place"
-            )
+        return not getattr(method, "__isabstractmethod__", False)
+
+    def update(self, request: ResourceRequest) -> Provisioned:
         resource = self._run(
-            method,
+            self.model.update_from_cloudformation_json,
             original_resource=request.handle,
             new_resource_name=str(request.physical_id),
             cloudformation_json=self._json(request),

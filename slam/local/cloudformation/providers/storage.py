@@ -92,7 +92,11 @@ def _cors(value: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _encryption(value: Mapping[str, Any]) -> dict[str, Any]:
-    rules = value.get("ServerSideEncryptionConfiguration") or []
+    renamed = {"ServerSideEncryptionByDefault": "ApplyServerSideEncryptionByDefault"}
+    rules = [
+        {renamed.get(key, key): item for key, item in rule.items()}
+        for rule in value.get("ServerSideEncryptionConfiguration") or []
+    ]
     return {"ServerSideEncryptionConfiguration": {"Rules": rules}}
 
 
