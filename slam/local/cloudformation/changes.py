@@ -33,6 +33,9 @@ def describe_changes(
     }
     scope = StackScope(context, target.template, target.parameters, current, preview=True)
     active = [name for name in target.template.resources if scope.active(name)]
+    if previous is None:  # a CREATE change set: everything is new
+        resources = target.template.resources
+        return [_change("Add", name, str(resources[name]["Type"]), None) for name in active]
     graph = dependencies(target.template.resources, active, scope.condition)
     found: dict[str, dict[str, Any]] = {}
     for name in (name for wave in waves(graph) for name in wave):
@@ -66,8 +69,8 @@ def _change(
     return {"Type": "Resource", "ResourceChange": change}
 
 
-def _policy(previous: Configuration | None, name: str) -> str:
-    definition = (previous.template.resources if previous else {}).get(name) or {}
+def _policy(previous: Configuration, name: str) -> str:
+    definition = previous.template.resources.get(name) or {}
     retained = definition.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate")
     return "Retain" if retained else "Delete"
 
@@ -76,7 +79,7 @@ def _modification(
     resource: StackResource,
     definition: Mapping[str, Any],
     scope: StackScope,
-    previous: Configuration | None,
+    previous: Configuration,
     target: Configuration,
 ) -> dict[str, Any] | None:
     try:
@@ -121,17 +124,15 @@ def _unknown(value: Any) -> bool:
     return False
 
 
-def _raw_properties(configuration: Configuration | None, name: str) -> Mapping[str, Any]:
-    if configuration is None:
-        return {}
+def _raw_properties(configuration: Configuration, name: str) -> Mapping[str, Any]:
     return (configuration.template.resources.get(name) or {}).get("Properties") or {}
 
 
 def _causes(
-    before: Any, after: Any, previous: Configuration | None, target: Configuration
+    before: Any, after: Any, previous: Configuration, target: Configuration
 ) -> list[tuple[str, str | None]]:
     """Why a property's value changes: edited in the template, or what it refers to."""
-    if before != after or previous is None:
+    if before != after:
         return [("DirectModification", None)]
     causes: list[tuple[str, str | None]] = []
     for name in sorted(references(after)):

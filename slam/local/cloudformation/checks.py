@@ -36,11 +36,36 @@ def check_template(template: Template) -> None:
     )
     if unknown:
         raise TemplateError(f"Unrecognized resource types: [{', '.join(unknown)}]")
+    _check_conditions(template)
     names = set(template.resources) | set(template.parameters) | PSEUDO_PARAMETERS
     _check_references(template.resources.values(), names, "Resources")
     _check_references(template.outputs.values(), names, "Outputs")
     _check_attributes(template)
     waves(dependencies(template.resources, template.resources))
+
+
+def _check_conditions(template: Template) -> None:
+    entries = (*template.resources.values(), *template.outputs.values())
+    used = {entry.get("Condition") for entry in entries if isinstance(entry, Mapping)}
+    used |= _conditions_in(list(entries))
+    missing = sorted(str(name) for name in used - {None} if name not in template.conditions)
+    if missing:
+        raise TemplateError(f"Unresolved condition dependency {missing[0]}")
+
+
+def _conditions_in(value: Any) -> set[Any]:
+    """The conditions ``Fn::If`` functions in ``value`` name."""
+    found: set[Any] = set()
+    if isinstance(value, list):
+        for item in value:
+            found |= _conditions_in(item)
+    elif isinstance(value, dict):
+        argument = value.get("Fn::If")
+        if len(value) == 1 and isinstance(argument, list) and argument:
+            found.add(argument[0])
+        for item in value.values():
+            found |= _conditions_in(item)
+    return found
 
 
 def _check_references(entries: Iterable[Any], names: set[str], section: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .graph import Dependencies, dependencies, reverse_waves, waves
-from .intrinsics import IntrinsicError, resolve
+from .intrinsics import IntrinsicError, as_text, resolve
 from .providers import NotFound, Provider, ResourceFailure, ResourceRequest, StackContext
 from .providers import provider_for as find_provider
 from .scope import StackScope
@@ -117,10 +117,11 @@ class Run:
             properties = resolve(definition.get("Properties") or {}, scope) or {}
         except IntrinsicError as failure:
             properties, error = {}, str(failure)
-        if current is None:
+        if current is None or current.physical_id is None:
             created = StackResource(logical_id, str(definition["Type"]), "", properties=properties)
             return Step(logical_id, "create", properties, created, error)
-        if error is None and properties == current.properties:
+        unsettled = current.status.endswith("_FAILED")  # left so by an update not rolled back
+        if error is None and properties == current.properties and not unsettled:
             return None
         provider = provider_for(current.type)
         if not provider.replacement(current.properties, properties):
@@ -242,12 +243,12 @@ class Run:
             condition = output.get("Condition")
             if condition is not None and not scope.condition(str(condition)):
                 continue
-            entry = {"OutputKey": key, "OutputValue": _text(resolve(output.get("Value"), scope))}
+            entry = {"OutputKey": key, "OutputValue": as_text(resolve(output.get("Value"), scope))}
             if "Description" in output:
                 entry["Description"] = str(output["Description"])
             export = (output.get("Export") or {}).get("Name")
             if export is not None:
-                entry["ExportName"] = _text(resolve(export, scope))
+                entry["ExportName"] = as_text(resolve(export, scope))
             result.append(entry)
         return result
 
@@ -314,11 +315,3 @@ def _name_clash(provider: Provider, old: Mapping[str, Any], new: Mapping[str, An
         "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
         f"Rename {new[name]} and update the stack again."
     )
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

@@ -106,18 +106,19 @@ def _sub(argument: Any, scope: Scope) -> str:
         if name.startswith("!"):
             return "${" + name[1:] + "}"
         if name in variables:
-            return _string(variables[name])
+            return as_text(variables[name])
         if "." in name and not name.startswith("AWS::"):
             logical_id, attribute = name.split(".", 1)
-            return _string(scope.attribute(logical_id, attribute))
-        return _string(scope.ref(name))
+            return as_text(scope.attribute(logical_id, attribute))
+        return as_text(scope.ref(name))
 
     return SUB_VARIABLE.sub(replace, text)
 
 
-def _string(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as CloudFormation writes it into a string: lists joined by commas."""
     if isinstance(value, list):
-        return ",".join(_string(item) for item in value)
+        return ",".join(as_text(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -135,7 +136,7 @@ def _join(argument: Any, scope: Scope) -> str:
     values = _resolve(items, scope)
     if not isinstance(values, list):
         raise IntrinsicError("Template error: Fn::Join requires a list of strings")
-    return str(delimiter).join(_string(item) for item in values)
+    return str(delimiter).join(as_text(item) for item in values)
 
 
 def _select(argument: Any, scope: Scope) -> Any:
@@ -162,7 +163,7 @@ def _if(argument: Any, scope: Scope) -> Any:
 
 
 def _find_in_map(argument: Any, scope: Scope) -> Any:
-    name, top, second = (_string(item) for item in _resolve(argument, scope)[:3])
+    name, top, second = (as_text(item) for item in _resolve(argument, scope)[:3])
     try:
         return scope.mapping(name)[top][second]
     except (KeyError, TypeError):
@@ -172,16 +173,16 @@ def _find_in_map(argument: Any, scope: Scope) -> Any:
 
 
 def _base64(argument: Any, scope: Scope) -> str:
-    return base64.b64encode(_string(_resolve(argument, scope)).encode()).decode()
+    return base64.b64encode(as_text(_resolve(argument, scope)).encode()).decode()
 
 
 def _get_azs(argument: Any, scope: Scope) -> list[str]:
-    region = _string(_resolve(argument, scope)) or scope.region
+    region = as_text(_resolve(argument, scope)) or scope.region
     return [f"{region}{zone}" for zone in "abc"]
 
 
 def _import_value(argument: Any, scope: Scope) -> Any:
-    return scope.export(_string(_resolve(argument, scope)))
+    return scope.export(as_text(_resolve(argument, scope)))
 
 
 def _condition_function(argument: Any, scope: Scope) -> bool:
@@ -190,7 +191,7 @@ def _condition_function(argument: Any, scope: Scope) -> bool:
 
 def _equals(argument: Any, scope: Scope) -> bool:
     left, right = _resolve(argument, scope)
-    return _string(left) == _string(right)
+    return as_text(left) == as_text(right)
 
 
 def _and(argument: Any, scope: Scope) -> bool:

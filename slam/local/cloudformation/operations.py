@@ -4,7 +4,8 @@
   or ROLLBACK_IN_PROGRESS -> ROLLBACK_COMPLETE / ROLLBACK_FAILED;
 - update: UPDATE_IN_PROGRESS -> UPDATE_COMPLETE_CLEANUP_IN_PROGRESS -> UPDATE_COMPLETE, or
   UPDATE_ROLLBACK_IN_PROGRESS -> UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS ->
-  UPDATE_ROLLBACK_COMPLETE, or UPDATE_ROLLBACK_FAILED (resumed by ContinueUpdateRollback);
+  UPDATE_ROLLBACK_COMPLETE, or UPDATE_ROLLBACK_FAILED (resumed by ContinueUpdateRollback),
+  or UPDATE_FAILED when rollback is disabled;
 - delete: DELETE_IN_PROGRESS -> DELETE_COMPLETE / DELETE_FAILED.
 """
 
@@ -117,7 +118,9 @@ def _delete_reason(failed: list[str]) -> str:
 
 
 @guarded
-def update_stack(operation: Run, previous: Configuration, target: Configuration) -> None:
+def update_stack(
+    operation: Run, previous: Configuration, target: Configuration, roll_back: bool
+) -> None:
     stack = operation.stack
     outputs, before = list(stack.outputs), dict(stack.resources)
     progress = Progress()
@@ -125,6 +128,10 @@ def update_stack(operation: Run, previous: Configuration, target: Configuration)
         _status(operation, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
         _clean_up(operation, previous, before, progress)
         _status(operation, "UPDATE_COMPLETE")
+        return
+    verb = "create" if progress.create_failed else "update"
+    if not roll_back:  # DisableRollback: keep what was done, for the next update to go on
+        _status(operation, "UPDATE_FAILED", _failure_reason(progress, verb))
         return
     with STORE.lock:
         stack.rollback = RollbackPlan(
@@ -135,7 +142,6 @@ def update_stack(operation: Run, previous: Configuration, target: Configuration)
             [*progress.created, *progress.replacements],
         )
         stack.configuration = previous
-    verb = "create" if progress.create_failed else "update"
     _status(operation, "UPDATE_ROLLBACK_IN_PROGRESS", _failure_reason(progress, verb))
     _roll_back(operation, set())
 

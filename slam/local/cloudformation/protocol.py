@@ -1,5 +1,7 @@
 """CloudFormation's wire format (AWS's "query" protocol), driven by botocore's model.
 
+Maps, which none of the operations served here use, are not handled.
+
 A request is a form (``Action=CreateStack&Parameters.member.1.ParameterKey=...``);
 an answer is XML wrapped in ``<ActionResponse><ActionResult>``. Reading and writing
 both follow the operation's shapes in botocore's service model, so every field is
@@ -37,10 +39,8 @@ def parse_form(body: str) -> Params:
 def read_input(action: str, form: Params) -> dict[str, Any]:
     """The operation's input as a dict shaped like boto3's keyword arguments."""
     shape = service_model().operation_model(action).input_shape
-    if shape is None:
-        return {}
-    value = _read(form, "", shape)
-    return value if isinstance(value, dict) else {}
+    value: dict[str, Any] = _read_structure(form, "", shape) or {}
+    return value
 
 
 def _read(form: Params, prefix: str, shape: Any) -> Any:
@@ -49,8 +49,6 @@ def _read(form: Params, prefix: str, shape: Any) -> Any:
         return _read_structure(form, prefix, shape)
     if kind == "list":
         return _read_list(form, prefix, shape)
-    if kind == "map":
-        return _read_map(form, prefix, shape)
     if prefix not in form:
         return None
     return _scalar(form[prefix], kind)
@@ -78,16 +76,6 @@ def _read_list(form: Params, prefix: str, shape: Any) -> list[Any] | None:
         items.append(item)
         index += 1
     return items or None
-
-
-def _read_map(form: Params, prefix: str, shape: Any) -> dict[str, Any] | None:
-    result = {}
-    index = 1
-    while f"{prefix}.entry.{index}.key" in form:
-        entry = f"{prefix}.entry.{index}"
-        result[form[f"{entry}.key"]] = _read(form, f"{entry}.value", shape.value)
-        index += 1
-    return result or None
 
 
 def _scalar(text: str, kind: str) -> Any:
@@ -132,11 +120,6 @@ def _write(parent: ElementTree.Element, value: Any, shape: Any) -> None:
         for item in value:
             element = ElementTree.SubElement(parent, "member")
             _write(element, item, shape.member)
-    elif kind == "map":
-        for key, item in value.items():
-            entry = ElementTree.SubElement(parent, "entry")
-            ElementTree.SubElement(entry, "key").text = str(key)
-            _write(ElementTree.SubElement(entry, "value"), item, shape.value)
     else:
         parent.text = _text(value)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .errors import ValidationError
-from .intrinsics import IntrinsicError, resolve
+from .intrinsics import IntrinsicError, as_text, resolve
 from .providers import StackContext
 from .state import StackResource
 from .template import Template
@@ -45,7 +45,7 @@ def resolve_parameters(
             values[key] = str(parameter["ParameterValue"])
     for key, declaration in declared.items():
         if key not in values and isinstance(declaration, Mapping) and "Default" in declaration:
-            values[key] = _text(declaration["Default"])
+            values[key] = as_text(declaration["Default"])
     missing = [key for key in declared if key not in values]
     if missing:
         raise ValidationError(f"Parameters: [{', '.join(missing)}] must have values")
@@ -54,16 +54,10 @@ def resolve_parameters(
     return values
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return str(value)
-
-
 def check_parameter(key: str, value: str, declaration: Mapping[str, Any]) -> None:
     """Refuse a value its declaration does not allow, with AWS's messages."""
     allowed = declaration.get("AllowedValues")
-    if allowed is not None and value not in [_text(item) for item in allowed]:
+    if allowed is not None and value not in [as_text(item) for item in allowed]:
         raise ValidationError(f"Parameter '{key}' must be one of AllowedValues")
     pattern = declaration.get("AllowedPattern")
     if pattern is not None and not re.fullmatch(str(pattern), value):

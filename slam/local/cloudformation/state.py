@@ -15,8 +15,11 @@ from .template import Template
 STACK_TYPE = "AWS::CloudFormation::Stack"
 UPDATABLE = frozenset(
     {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
-    | {"IMPORT_ROLLBACK_COMPLETE"}
+    | {"IMPORT_ROLLBACK_COMPLETE", "UPDATE_FAILED"}
 )
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def now() -> datetime.datetime:
@@ -152,9 +155,9 @@ class Stack:
             logical_id, physical_id, kind = resource.logical_id, resource.physical_id, resource.type
             properties = json.dumps(resource.properties, default=str)
             resource.status, resource.reason, resource.updated = status, reason, now()
-        stamp = now()
-        if self.events and stamp <= self.events[-1].timestamp:
-            stamp = self.events[-1].timestamp + datetime.timedelta(microseconds=1000)
+        # Strictly increasing, so "newest first" is never ambiguous.
+        last = self.events[-1].timestamp if self.events else EPOCH
+        stamp = max(now(), last + datetime.timedelta(microseconds=1000))
         event_id = str(uuid.uuid4())
         if resource is not None:
             event_id = f"{logical_id}-{status}-{stamp.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}"

@@ -145,15 +145,14 @@ def update_stack(request: ApiRequest) -> dict[str, Any]:
 
 def _update(request: ApiRequest, stack: Stack, target: Configuration) -> None:
     previous = stack.configuration
+    roll_back = not request.params.get("DisableRollback")
     with STORE.lock:
         stack.configuration, stack.updated = target, now()
-        if "DisableRollback" in request.params:
-            stack.disable_rollback = bool(request.params["DisableRollback"])
     _start(
         request,
         stack,
         "UPDATE_IN_PROGRESS",
-        lambda run: operations.update_stack(run, previous, target),
+        lambda run: operations.update_stack(run, previous, target, roll_back),
     )
 
 
@@ -294,7 +293,8 @@ def execute_change_set(request: ApiRequest) -> dict[str, Any]:
         _check_updatable(stack)
         previous, target = stack.configuration, change_set.configuration
         stack.configuration, stack.updated = target, now()
-        flow = lambda run: operations.update_stack(run, previous, target)  # noqa: E731
+        roll_back = not request.params.get("DisableRollback")
+        flow = lambda run: operations.update_stack(run, previous, target, roll_back)  # noqa: E731
         status = "UPDATE_IN_PROGRESS"
 
     def execute(run: Run) -> None:

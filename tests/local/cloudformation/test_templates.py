@@ -211,6 +211,14 @@ LOGS = {"Type": "AWS::Logs::LogGroup"}
             "Template error: resource A does not support attribute type Nope in Fn::GetAtt",
         ),
         (
+            {"Resources": {"A": {**LOGS, "Condition": "Missing"}}},
+            "Template format error: Unresolved condition dependency Missing",
+        ),
+        (
+            {"Resources": {"A": LOGS}, "Outputs": {"O": {"Value": {"Fn::If": ["Gone", 1, 2]}}}},
+            "Template format error: Unresolved condition dependency Gone",
+        ),
+        (
             {"Parameters": {"A": {"Type": "String"}}, "Resources": {"A": LOGS}},
             "Template format error: Parameters and Resources share the logical IDs [A]",
         ),
