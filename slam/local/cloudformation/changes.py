@@ -17,25 +17,28 @@ from .graph import dependencies, waves
 from .intrinsics import IntrinsicError, references, resolve
 from .providers import StackContext
 from .scope import UNKNOWN, StackScope
-from .state import Configuration, Stack, StackResource
+from .state import Configuration, StackResource
 
 UNKNOWN_MARK = UNKNOWN.split("{")[0]
 
 
 def describe_changes(
-    stack: Stack, previous: Configuration | None, target: Configuration, context: StackContext
+    resources: Mapping[str, StackResource],
+    previous: Configuration | None,
+    target: Configuration,
+    context: StackContext,
 ) -> list[dict[str, Any]]:
-    """The changes from the stack's resources to ``target``, as DescribeChangeSet shows them."""
+    """The changes from a stack's ``resources`` to ``target``, as DescribeChangeSet shows them."""
     current = {
         name: resource
-        for name, resource in stack.resources.items()
+        for name, resource in resources.items()
         if resource.status not in ("DELETE_COMPLETE", "DELETE_SKIPPED")
     }
     scope = StackScope(context, target.template, target.parameters, current, preview=True)
     active = [name for name in target.template.resources if scope.active(name)]
     if previous is None:  # a CREATE change set: everything is new
-        resources = target.template.resources
-        return [_change("Add", name, str(resources[name]["Type"]), None) for name in active]
+        definitions = target.template.resources
+        return [_change("Add", name, str(definitions[name]["Type"]), None) for name in active]
     graph = dependencies(target.template.resources, active, scope.condition)
     found: dict[str, dict[str, Any]] = {}
     for name in (name for wave in waves(graph) for name in wave):

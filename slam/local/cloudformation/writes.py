@@ -264,7 +264,9 @@ def _compute(stack: Stack, change_set: ChangeSet, previous: Stack | None, contex
         with STORE.lock:
             change_set.status, change_set.reason = "FAILED", NO_CHANGES
         return
-    changes = describe_changes(stack, base, change_set.configuration, context)
+    with STORE.lock:
+        resources = dict(stack.resources)
+    changes = describe_changes(resources, base, change_set.configuration, context)
     with STORE.lock:
         change_set.changes = changes
         change_set.status, change_set.execution_status = "CREATE_COMPLETE", "AVAILABLE"

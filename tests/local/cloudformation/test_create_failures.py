@@ -172,3 +172,26 @@ def test_on_failure_delete_removes_the_stack_after_its_rollback(cloud: Cloud):
     assert cloud.cfn.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == (
         "DELETE_COMPLETE"
     )
+
+
+def test_a_property_of_the_wrong_shape_fails_its_validation(cloud: Cloud):
+    template = {
+        "Resources": {
+            "Table": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "AttributeDefinitions": "id",
+                    "BillingMode": "PAY_PER_REQUEST",
+                },
+            }
+        }
+    }
+    cloud.create("shapeless", template)
+    assert cloud.settle("shapeless")["StackStatus"] == "ROLLBACK_COMPLETE"
+    status, reason = cloud.resource_events("shapeless", "Table")[1]
+    assert status == "CREATE_FAILED"
+    assert reason.startswith(
+        "Properties validation failed for resource Table with message: "
+        "Invalid type for parameter AttributeDefinitions"
+    )

@@ -147,7 +147,7 @@ class ResourceRequest:
 
     def call(self, service: str, method: str, **params: Any) -> Any:
         """Call ``service``'s ``method``; the service's error becomes a ResourceFailure."""
-        from botocore.exceptions import ClientError, ParamValidationError
+        from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
         client = self.stack.clients.client(service, self.stack.region)
         operation = client.meta.service_model.operation_model(
@@ -163,6 +163,8 @@ class ResourceRequest:
                 f"{error.kwargs.get('report', error)}",
                 "InvalidRequest",
             ) from None
+        except BotoCoreError as error:  # the local AWS answered nothing a client can read
+            raise handler_failure(str(error), "ServiceInternalError") from None
 
     def generated_name(self, limit: int = 64, lowercase: bool = False) -> str:
         """A name as CloudFormation makes one: ``<stack>-<logical id>-<12 random>``."""
