@@ -9,12 +9,16 @@ siblings on ``moto.core.common_models.CloudFormationModel``), and found through
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
 from .base import Provider, Provisioned, ResourceFailure, ResourceRequest
+
+TYPE_NAME = re.compile(r"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+")
+PLACEHOLDER = "AWS::SERVICE::RESOURCE"
 
 
 class _ModelAttributes(Mapping[str, Any]):
@@ -124,4 +128,7 @@ def moto_provider(type_name: str) -> MotoModel | None:
     from moto.cloudformation.parsing import get_model_map
 
     model = get_model_map().get(type_name)
-    return None if model is None else MotoModel(type_name, model)
+    # moto's map also holds its base classes' placeholder names ("?", "AWS::SERVICE::RESOURCE").
+    if model is None or not TYPE_NAME.fullmatch(type_name) or type_name == PLACEHOLDER:
+        return None
+    return MotoModel(type_name, model)
