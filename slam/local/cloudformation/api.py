@@ -168,7 +168,11 @@ def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Itera
             raise NotImplementedAction(
                 f"The local AWS does not implement CloudFormation's {name or 'API'}"
             )
-        body, status = answer(name, handler(request)), 200
+        # One action at a time: checking a stack's status and starting its operation
+        # must not interleave with another request's.
+        with STORE.lock:
+            result = handler(request)
+        body, status = answer(name, result), 200
     except ApiError as error:
         body, status = error_answer(error), error.status
     except Exception as error:  # pragma: no cover - a bug in the local AWS itself
