@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import pytest
 
 from .conftest import FAST, Cloud
 
@@ -225,3 +228,57 @@ def test_a_table_removed_from_the_template_is_a_remove(cloud: Cloud):
         (c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"]) for c in changes
     ) == [("Remove", "DevTasksTable"), ("Remove", "DynamoDbTablesPolicy")]
     assert changes[0]["ResourceChange"]["PolicyAction"] == "Delete"
+
+
+def hand_written(**changes: Any) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "TableName": "hand.written",
+        "AttributeDefinitions": [
+            {"AttributeName": "id", "AttributeType": "S"},
+            {"AttributeName": "at", "AttributeType": "N"},
+        ],
+        "KeySchema": [
+            {"AttributeName": "id", "KeyType": "HASH"},
+            {"AttributeName": "at", "KeyType": "RANGE"},
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+        **changes,
+    }
+    return {"Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": properties}}}
+
+
+LOCAL_INDEX = [
+    {
+        "IndexName": "by_at",
+        "KeySchema": [
+            {"AttributeName": "id", "KeyType": "HASH"},
+            {"AttributeName": "at", "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "KEYS_ONLY"},
+    }
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "names"),
+    [
+        ({"LocalSecondaryIndexes": LOCAL_INDEX}, ["LocalSecondaryIndexes"]),
+        ({"TableName": "renamed.table"}, ["TableName"]),
+    ],
+)
+def test_local_indexes_and_the_table_name_replace_the_table(
+    cloud: Cloud, changes: dict[str, Any], names: list[str]
+):
+    cloud.create("hand", hand_written())
+    cloud.wait("hand", "stack_create_complete")
+    cloud.cfn.create_change_set(
+        StackName="hand", ChangeSetName="change", TemplateBody=json.dumps(hand_written(**changes))
+    )
+    cloud.cfn.get_waiter("change_set_create_complete").wait(
+        StackName="hand", ChangeSetName="change", WaiterConfig=FAST
+    )
+    (change,) = cloud.cfn.describe_change_set(StackName="hand", ChangeSetName="change")["Changes"]
+    body = change["ResourceChange"]
+    assert body["Replacement"] == "True"
+    assert [d["Target"]["Name"] for d in body["Details"]] == names
+    assert {d["Target"]["RequiresRecreation"] for d in body["Details"]} == {"Always"}
