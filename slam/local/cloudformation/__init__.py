@@ -15,7 +15,8 @@ Modules: ``api`` (middleware, requests), ``reads`` and ``writes`` (the actions),
 templates), ``checks`` (what is refused on submission), ``scope`` (parameters and
 what intrinsics resolve to), ``graph`` (ordering), ``engine`` and ``operations``
 (the worker's passes and the status machine), ``changes`` (change-set diffs),
-``state`` (stacks, events), ``views`` (API shapes).
+``state`` (stacks, events), ``views`` (API shapes), ``errors`` (API error codes),
+``managed_policies`` (AWS managed policies in the local account).
 
 Places that reach into moto's internals (checked against moto 5.2.5):
 
