@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 EXTENSIONS: tuple[str, ...] = (
+    "slam.local.cloudformation",
     "slam.local.awslambda",
     "slam.local.apigateway",
 )
