@@ -181,6 +181,12 @@ class Cloud:
         stack = self.cfn.describe_stacks(StackName=name)["Stacks"][0]
         return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
 
+    def name_logging_role(self) -> None:
+        """Name a CloudWatch role in API Gateway's account settings, as stage logging needs."""
+        role = "arn:aws:iam::123456789012:role/api-gateway-logs"
+        patch = [{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
+        self.apigw.update_account(patchOperations=patch)
+
     def physical_ids(self, name: str) -> dict[str, str]:
         resources = self.cfn.describe_stack_resources(StackName=name)["StackResources"]
         return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import json
 
+from slam.cloudformation import api_gateway_logging_template
+
 from .conftest import Cloud, package
 
 BASIC_ROLE = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -123,17 +125,27 @@ wsgi: {deploy_api_gateway: true, log_stages: [dev]}
 """
 
 
-def test_logged_stages_set_the_account_role_then_their_method_settings(cloud: Cloud):
+def test_logged_stages_fail_until_the_account_names_a_logging_role(cloud: Cloud):
+    key = cloud.upload()
+    cloud.create("logged", cloud.render(WSGI_LOGGING), Parameters=cloud.code(key))
+    assert cloud.settle("logged")["StackStatus"] == "ROLLBACK_COMPLETE"
+    reasons = [e.get("ResourceStatusReason") or "" for e in cloud.events("logged")]
+    assert any("CloudWatch Logs role ARN must be set in account settings" in r for r in reasons)
+
+
+def test_logged_stages_log_once_the_shared_logging_stack_set_the_account_role(cloud: Cloud):
+    cloud.create("slam-api-gateway-logging", api_gateway_logging_template())
+    cloud.wait("slam-api-gateway-logging", "stack_create_complete")
     key = cloud.upload()
     cloud.create("logged", cloud.render(WSGI_LOGGING), Parameters=cloud.code(key))
     cloud.wait("logged", "stack_create_complete")
 
-    ids = cloud.physical_ids("logged")
-    role_arn = cloud.iam.get_role(RoleName=ids["ApiCloudWatchRole"])["Role"]["Arn"]
+    shared = cloud.physical_ids("slam-api-gateway-logging")
+    role_arn = cloud.iam.get_role(RoleName=shared["CloudWatchRole"])["Role"]["Arn"]
     assert cloud.apigw.get_account()["cloudwatchRoleArn"] == role_arn
+    ids = cloud.physical_ids("logged")
+    assert "ApiAccount" not in ids
     stages = {s["stageName"]: s for s in cloud.apigw.get_stages(restApiId=ids["Api"])["item"]}
     assert stages["dev"]["methodSettings"]["*/*"]["loggingLevel"] == "INFO"
     assert stages["prod"]["methodSettings"]["*/*"]["loggingLevel"] == "ERROR"
     assert stages["prod"]["methodSettings"]["*/*"]["dataTraceEnabled"] is False
-    events = [e["LogicalResourceId"] for e in cloud.events("logged")]
-    assert events.index("ApiAccount") < events.index("DevApiStage")

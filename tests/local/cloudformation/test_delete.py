@@ -34,6 +34,7 @@ dynamodb_tables:
 
 
 def test_deleting_a_stack_deletes_everything_it_created(cloud: Cloud):
+    cloud.name_logging_role()
     key = cloud.upload()
     stack_id = cloud.create("everything", cloud.render(LOGGED_TASKS), Parameters=cloud.code(key))
     cloud.wait("everything", "stack_create_complete")

@@ -57,6 +57,7 @@ dynamodb_tables:
 
 
 def test_a_project_using_every_key_deploys_then_deletes(cloud: Cloud):
+    cloud.name_logging_role()
     key = cloud.upload()
     template = cloud.render(EVERY_SHAPE)
     stack_id = cloud.create("every-shape", template, Parameters=cloud.code(key))
