@@ -34,13 +34,13 @@ class Command:
 
 
 def _init_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
-    from . import init
+    from .commands import init
 
     init.add_arguments(parser, plugins)
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from . import init
+    from .commands import init
     from .plugins import load_plugins
 
     config = init.run(args, Path(args.config_file), load_plugins())

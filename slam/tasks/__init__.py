@@ -24,9 +24,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from ..build import STATE_DIR
 from ..config import DEFAULT_CONFIG_FILE, Config, load_config
 from . import deps, package, template
-from .project import STATE_DIR, Project
+from .project import Project
 from .step import TaskDict
 
 __all__ = ["DEPLOY_STEP", "DOIT_CONFIG", "STEPS", "slam_tasks"]

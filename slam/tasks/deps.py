@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..atomic import write_atomically
+from ..build.archive import Entry, sha256_of, write_zip
+from ..build.bytecode import compile_sources
+from ..build.interpreters import Interpreter
+from ..build.lambda_platform import LambdaPlatform
+from ..build.pip import Pip, PipResult, RequirementsFile, WheelBuild
 from ..config import DEFAULT_REQUIREMENTS
 from ..errors import SlamError
-from ..files import write_atomically
-from .archive import Entry, sha256_of, write_zip
-from .bytecode import compile_sources
-from .interpreters import Interpreter
-from .lambda_platform import LambdaPlatform
-from .pip import Pip, PipResult, RequirementsFile, WheelBuild
 from .project import BuildLayout, Project, doit_path
 from .step import TaskDict, reports_failures, settings_changed
 

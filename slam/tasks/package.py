@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..config import Config
-from ..files import write_atomically
-from .archive import (
+from ..atomic import write_atomically
+from ..build.archive import (
     LAMBDA_UNZIPPED_LIMIT,
     Entry,
     check_unzipped_size,
@@ -28,10 +27,11 @@ from .archive import (
     sha256_of,
     sizes_in_zip,
 )
-from .bytecode import compile_sources
-from .interpreters import Interpreter
+from ..build.bytecode import compile_sources
+from ..build.interpreters import Interpreter
+from ..build.sources import Selection, project_files
+from ..config import Config
 from .project import BuildLayout, Project, doit_path
-from .sources import Selection, project_files
 from .step import TaskDict, manifest_target_exists, reports_failures, settings_changed
 
 DOC = "Build the Lambda zip (.slam/build/lambda_package.<hash>.zip)."

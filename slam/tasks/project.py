@@ -7,11 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..build import STATE_DIR
+from ..build.interpreters import Interpreter, interpreter_for
+from ..build.lambda_platform import LambdaPlatform
 from ..config import Config
-from .interpreters import Interpreter, interpreter_for
-from .lambda_platform import LambdaPlatform
-
-STATE_DIR = ".slam"
 
 
 @dataclass(frozen=True)

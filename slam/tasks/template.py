@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..atomic import write_atomically
 from ..cloudformation import build_template, to_json
 from ..config import Config
-from ..files import write_atomically
 from .project import Project, doit_path
 from .step import TaskDict, reports_failures, settings_changed
 

@@ -5,7 +5,7 @@ import marshal
 import sys
 from pathlib import Path
 
-from slam.tasks.bytecode import compile_sources
+from slam.build.bytecode import compile_sources
 
 TAG = sys.implementation.cache_tag
 

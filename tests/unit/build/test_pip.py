@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from slam.tasks.pip import Pip, PipResult, RequirementsFile, requirement_name, sdist_version
+from slam.build.pip import Pip, PipResult, RequirementsFile, requirement_name, sdist_version
 
 NO_WHEEL = """\
 Looking in links: /wheels

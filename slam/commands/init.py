@@ -8,7 +8,8 @@ import string
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import (
+from ..atomic import write_atomically
+from ..config import (
     ARCHITECTURES,
     DEFAULT_MEMORY,
     DEFAULT_REQUIREMENTS,
@@ -18,10 +19,9 @@ from .config import (
     config_from_text,
     guess_runtime,
 )
-from .errors import SlamError, UsageError
-from .files import write_atomically
-from .plugins import Plugin
-from .schema import ConfigError, dotted
+from ..errors import SlamError, UsageError
+from ..plugins import Plugin
+from ..schema import ConfigError, dotted
 
 FUNCTION_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_]\w*)")
 BUCKET_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -111,7 +111,7 @@ def default_bucket(name: str) -> str:
 
 
 def render_config(args: argparse.Namespace, plugins: Sequence[Plugin]) -> str:
-    from .templating import render
+    from ..templating import render
 
     function: Function = args.function
     name = args.name or project_name(function.module)

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..config import PackageSettings
-from .project import STATE_DIR
+from . import STATE_DIR
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 MARKER_FILES = ("pyvenv.cfg", "CACHEDIR.TAG")  # a virtualenv, a cache folder

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from slam import files
+from slam import atomic
 from slam.cli import main
 from slam.config import guess_runtime, load_config
 
@@ -212,7 +212,7 @@ def test_ctrl_c_while_writing_leaves_nothing_behind(
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files.os, "link", interrupted)
+    monkeypatch.setattr(atomic.os, "link", interrupted)
     code, _, err = init(capsys, "fizzbuzz:fizzbuzz")
     assert code == 130
     assert err == "slam: interrupted\n"

@@ -1,0 +1,1 @@
+"""slam's commands, one module each."""
