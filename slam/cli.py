@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, SlamError
@@ -28,12 +28,12 @@ class Command:
     """A subcommand: its help line, how it adds its options, and what it runs."""
 
     help: str
-    add_arguments: Callable[[argparse.ArgumentParser, Sequence[Plugin]], None]
+    add_arguments: Callable[[argparse.ArgumentParser, Sequence[Plugin[Any]]], None]
     run: Callable[[argparse.Namespace], int]
     uses_plugins: bool = False
 
 
-def _init_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+def _init_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]]) -> None:
     from .commands import init
 
     init.add_arguments(parser, plugins)
@@ -49,7 +49,7 @@ def _run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _template_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+def _template_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]]) -> None:
     parser.add_argument(
         "--format",
         choices=("json", "yaml"),
@@ -67,7 +67,7 @@ def _run_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+def _build_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]]) -> None:
     parser.add_argument("--rebuild-deps", action="store_true", help="Reinstall all dependencies.")
 
 
@@ -92,8 +92,9 @@ COMMANDS: dict[str, Command] = {
 def load_project(args: argparse.Namespace) -> Config:
     """Load and validate the slam.yaml named on the command line; print its warnings."""
     from .config import load_config
+    from .plugins import load_plugins
 
-    config = load_config(Path(args.config_file))
+    config = load_config(Path(args.config_file), load_plugins())
     print_warnings(config)
     return config
 
@@ -103,7 +104,7 @@ def print_warnings(config: Config) -> None:
         print(f"slam: warning: {warning}", file=sys.stderr)
 
 
-def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
+def build_parser(plugins: Sequence[Plugin[Any]] = ()) -> argparse.ArgumentParser:
     """The argument parser; ``plugins`` add their options to the commands that take them."""
     parser = argparse.ArgumentParser(
         prog="slam",

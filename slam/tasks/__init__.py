@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..build import STATE_DIR
 from ..config import DEFAULT_CONFIG_FILE, Config, load_config
+from ..plugins import load_plugins
 from . import deps, package, template
 from .project import Project
 from .step import TaskDict
@@ -82,7 +83,7 @@ def slam_tasks(
     so they are made dependencies of that step itself.
     """
     if not isinstance(config, Config):
-        config = load_config(config)
+        config = load_config(config, load_plugins())
     project = Project.from_config(config)
     required = list(deploy_requires)
     for step in STEPS:

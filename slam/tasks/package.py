@@ -41,14 +41,11 @@ RUNTIME_PACKAGE = "slam_runtime"
 
 def runtime_settings(config: Config) -> dict[str, Any]:
     """What slam's runtime reads from slam_runtime/settings.json."""
-    from ..plugins import load_plugins
-
     plugins = {}
-    for plugin in load_plugins():
-        if plugin.name in config.plugins:
-            options = plugin.runtime_options(config, config.plugins[plugin.name])
-            if options is not None:
-                plugins[plugin.name] = dict(options)
+    for plugin in config.plugins:
+        options = plugin.runtime_options(config)
+        if options is not None:
+            plugins[plugin.name] = dict(options)
     return {
         "function": {"module": config.function.module, "app": config.function.app},
         "devstage": config.devstage,

@@ -7,7 +7,6 @@ it see an unchanged template as up to date.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,11 +27,7 @@ SLAM_SOURCES = (
 
 def template_sources(config: Config) -> list[Path]:
     """The files the template is made from: slam's and the enabled plugins' code."""
-    from ..plugins import load_plugins
-
-    plugins = [plugin for plugin in load_plugins() if plugin.name in config.plugins]
-    modules = {Path(inspect.getfile(type(plugin))).resolve() for plugin in plugins}
-    return [*SLAM_SOURCES, *sorted(modules)]
+    return [*SLAM_SOURCES, *sorted({plugin.source for plugin in config.plugins})]
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:

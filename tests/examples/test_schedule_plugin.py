@@ -30,8 +30,8 @@ def test_init_option_config_template_and_status(
 ):
     argv = ["init", "job:run", "--stages", "dev,prod", "--schedule", "rate(5 minutes)"]
     assert main(argv) == 0
-    config = load_config("slam.yaml")
-    settings = config.plugin("schedule")
+    config = load_config("slam.yaml", load_plugins())
+    settings = config.plugin_settings("schedule")
     assert (settings.expression, settings.stages) == ("rate(5 minutes)", ("dev", "prod"))
     template = build_template(config)
     assert template["Resources"]["ProdSchedule"] == {
@@ -58,16 +58,26 @@ def test_only_the_listed_stages_are_scheduled(
     )
     path = project / "slam.yaml"
     path.write_text(path.read_text().replace("  stages:\n", "  stages: [prod]\n"))
-    resources = build_template(load_config(path))["Resources"]
+    resources = build_template(load_config(path, load_plugins()))["Resources"]
     assert "ProdSchedule" in resources
     assert "DevSchedule" not in resources
 
 
-def test_a_bad_expression_is_a_config_error(
+def test_a_bad_expression_is_named_by_its_option_in_init_and_its_key_in_slam_yaml(
     schedule: None, project: Path, capsys: pytest.CaptureFixture[str]
 ):
     assert main(["init", "job:run", "--schedule", "every 5 minutes"]) == 2
-    assert (
-        "slam: error: schedule.expression: 'every 5 minutes' is not a schedule expression\n"
+    assert capsys.readouterr().err == (
+        "slam: error: --schedule: 'every 5 minutes' is not a schedule expression\n"
         "hint: write rate(5 minutes) or cron(0 12 * * ? *)\n"
-    ) in capsys.readouterr().err
+    )
+    assert not (project / "slam.yaml").exists()
+    assert main(["init", "job:run", "--schedule", "rate(5 minutes)"]) == 0
+    config = project / "slam.yaml"
+    config.write_text(config.read_text().replace("rate(5 minutes)", "every 5 minutes"))
+    capsys.readouterr()
+    assert main(["template"]) == 1
+    assert capsys.readouterr().err.endswith(
+        ": schedule.expression: 'every 5 minutes' is not a schedule expression\n"
+        "hint: write rate(5 minutes) or cron(0 12 * * ? *)\n"
+    )

@@ -15,6 +15,7 @@ from slam.cli import main
 from slam.cloudformation import build_template, merge, to_json, to_yaml
 from slam.config import Config, config_from_text, load_config
 from slam.errors import SlamError
+from slam.plugins import load_plugins
 from slam.schema import ConfigError
 
 Edit = Callable[[str], str]
@@ -34,7 +35,7 @@ def make_config(tmp_path: Path) -> Iterator[Callable[..., Config]]:
         path = folder / "slam.yaml"
         if edit:
             path.write_text(edit(path.read_text()))
-        return load_config(path)
+        return load_config(path, load_plugins())
 
     yield make
     os.chdir(previous)
@@ -597,7 +598,7 @@ def test_values_inside_policies_and_extra_resources_stay_values(
 def test_same_config_same_bytes(make_config: Callable[..., Config]):
     config = make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV))
     assert to_json(build_template(config)) == to_json(build_template(config))
-    again = config_from_text(config.file.read_text(), config.file)
+    again = config_from_text(config.file.read_text(), config.file, load_plugins())
     assert to_json(build_template(again)) == to_json(build_template(config))
 
 

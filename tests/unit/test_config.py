@@ -11,6 +11,7 @@ import yaml
 from slam import config as config_module
 from slam.config import Config, config_from_text, guess_runtime, load_config, logical_id
 from slam.errors import SlamError
+from slam.plugins import load_plugins
 from slam.schema import ConfigError
 
 BASE: dict[str, Any] = {
@@ -51,7 +52,7 @@ DELETE = object()
 
 
 def parse(data: Any) -> Config:
-    return config_from_text(yaml.safe_dump(data, sort_keys=False), "slam.yaml")
+    return config_from_text(yaml.safe_dump(data, sort_keys=False), "slam.yaml", load_plugins())
 
 
 def problems(data: Any) -> list[str]:
@@ -69,8 +70,8 @@ def test_base_config_is_valid_and_complete():
     assert config.environment == {"IN_LAMBDA": "1"}
     assert config.stage_environments["prod"] == {"DEBUG": "0"}
     assert config.aws.lambda_architecture == "x86_64"
-    assert config.plugin("wsgi").log_stages == ("dev",)
-    assert config.plugin("dynamodb").tables[0].hash_key == "id"
+    assert config.plugin_settings("wsgi").log_stages == ("dev",)
+    assert config.plugin_settings("dynamodb").tables[0].hash_key == "id"
     assert config.root == Path("slam.yaml").absolute().parent
 
 
@@ -86,14 +87,14 @@ def test_defaults_fill_in_what_is_left_out():
     assert config.requirements == "requirements.txt"
     assert (config.aws.lambda_timeout, config.aws.lambda_memory) == (10, 128)
     assert config.aws.lambda_runtime == guess_runtime()
-    assert config.plugins == {}
+    assert config.plugins == ()
     assert config.description == ""
 
 
 def test_sections_with_only_comments_read_as_empty():
     text = yaml.safe_dump(build(environment=DELETE, package=DELETE), sort_keys=False)
     text += "environment:\n  # KEY: value\npackage:\n  exclude:\n  include:\n"
-    config = config_from_text(text, "slam.yaml")
+    config = config_from_text(text, "slam.yaml", load_plugins())
     assert config.environment == {}
     assert config.package.exclude == ()
 
@@ -105,12 +106,12 @@ def test_numbers_in_environment_become_strings():
 def test_load_config_reads_the_file(tmp_path: Path):
     path = tmp_path / "slam.yaml"
     path.write_text(yaml.safe_dump(BASE))
-    assert load_config(path).file == path
+    assert load_config(path, load_plugins()).file == path
 
 
 def test_missing_file_is_a_slam_error(tmp_path: Path):
     with pytest.raises(SlamError, match="not found"):
-        load_config(tmp_path / "nope.yaml")
+        load_config(tmp_path / "nope.yaml", load_plugins())
 
 
 def test_document_must_be_a_mapping():
@@ -239,7 +240,7 @@ def test_each_mistake_names_its_key_path(changes: dict[str, Any], key: str, word
 def test_errors_carry_line_numbers_and_hints():
     text = yaml.safe_dump(build({"aws.lambda_timeout": 1000}), sort_keys=False)
     with pytest.raises(ConfigError) as caught:
-        config_from_text(text, "slam.yaml")
+        config_from_text(text, "slam.yaml", load_plugins())
     line = text.splitlines().index("  lambda_timeout: 1000") + 1
     assert caught.value.message == f"slam.yaml:{line}: aws.lambda_timeout: 1000 is out of range"
     assert caught.value.hint == "use a number of seconds from 1 to 900"

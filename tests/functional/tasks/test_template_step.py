@@ -7,6 +7,7 @@ from pathlib import Path
 
 from slam.cloudformation import build_template
 from slam.config import load_config
+from slam.plugins import load_plugins
 
 from ..conftest import Project
 
@@ -20,7 +21,9 @@ def test_template_command_writes_and_prints_the_template(project: Project):
     assert (result.code, result.err) == (0, "")
     written = template_file(project).read_text()
     assert result.out == written
-    assert json.loads(written) == build_template(load_config(project.root / "slam.yaml"))
+    assert json.loads(written) == build_template(
+        load_config(project.root / "slam.yaml", load_plugins())
+    )
 
 
 def test_unchanged_inputs_render_nothing(project: Project):

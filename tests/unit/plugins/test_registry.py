@@ -12,18 +12,16 @@ from slam.plugins import load_plugins
 
 NOTIFY_PLUGIN = """
 from dataclasses import dataclass
-from slam.plugins import Plugin
+from slam.plugins import InitOption, Plugin
 
 @dataclass(frozen=True)
 class NotifySettings:
     email: str
 
-class NotifyPlugin(Plugin):
+class NotifyPlugin(Plugin[NotifySettings]):
     name = "notify"
     config_key = "notify"
-
-    def add_init_arguments(self, parser):
-        parser.add_argument("--notify-email", help="Where to send alarms.")
+    init_options = (InitOption("--notify-email", "notify.email", "Where to send alarms."),)
 
     def init_section(self, args):
         if not args.notify_email:
@@ -58,7 +56,10 @@ def test_an_installed_plugin_adds_options_and_a_config_section(
     assert main(["init", "--help"]) == 0
     assert "--notify-email NOTIFY_EMAIL" in capsys.readouterr().out
     assert main(["init", "app:app", "--notify-email", "ops@example.com"]) == 0
-    assert load_config("slam.yaml").plugin("notify").email == "ops@example.com"
+    assert (
+        load_config("slam.yaml", load_plugins()).plugin_settings("notify").email
+        == "ops@example.com"
+    )
 
 
 def test_an_installed_plugin_validates_its_section(
@@ -68,7 +69,9 @@ def test_an_installed_plugin_validates_its_section(
 ):
     install_plugin("notify", "slam_notify", NOTIFY_PLUGIN)
     assert main(["init", "app:app", "--notify-email", "nobody"]) == 2
-    assert "slam: error: notify.email: 'nobody' is not an email address" in capsys.readouterr().err
+    assert (
+        "slam: error: --notify-email: 'nobody' is not an email address" in capsys.readouterr().err
+    )
 
 
 def test_without_the_plugin_its_section_is_an_unknown_key(
@@ -78,7 +81,7 @@ def test_without_the_plugin_its_section_is_an_unknown_key(
     with (project / "slam.yaml").open("a") as config:
         config.write("notify:\n  email: ops@example.com\n")
     with pytest.raises(SlamError, match=r"notify: is not a known setting"):
-        load_config("slam.yaml")
+        load_config("slam.yaml", load_plugins())
 
 
 def test_a_plugin_that_fails_to_import_is_named(install_plugin: Callable[[str, str, str], None]):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from slam.config import config_from_text
+from slam.plugins import load_plugins
 from slam.tasks.package import describe, runtime_settings
 
 SLAM_YAML = """\
@@ -19,7 +20,7 @@ dynamodb_tables:
 
 
 def test_runtime_settings_follow_the_contract_with_the_runtime(tmp_path: Path):
-    config = config_from_text(SLAM_YAML, tmp_path / "slam.yaml")
+    config = config_from_text(SLAM_YAML, tmp_path / "slam.yaml", load_plugins())
     assert runtime_settings(config) == {
         "function": {"module": "tasks_api", "app": "app"},
         "devstage": "dev",

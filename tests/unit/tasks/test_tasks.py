@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from slam.config import config_from_text
+from slam.plugins import load_plugins
 from slam.tasks import DEPLOY_STEP, DOIT_CONFIG, STEPS, slam_tasks
 
 SLAM_YAML = """\
@@ -46,7 +47,7 @@ def test_file_names_are_relative_to_the_project_folder(config_path: Path):
 
 
 def test_deploy_requires_become_dependencies_of_the_deploy_step(config_path: Path):
-    config = config_from_text(config_path.read_text(), config_path)
+    config = config_from_text(config_path.read_text(), config_path, load_plugins())
     tasks = {task["basename"]: task for task in slam_tasks(config, deploy_requires=["test"])}
     assert tasks[DEPLOY_STEP]["task_dep"] == ["test"]
     assert [name for name, task in tasks.items() if "task_dep" in task] == [DEPLOY_STEP]
