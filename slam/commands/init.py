@@ -11,10 +11,11 @@ from typing import Any
 
 from ..atomic import write_atomically
 from ..config import ARCHITECTURES, DEFAULT_REQUIREMENTS, Config, config_from_text, guess_runtime
-from ..errors import SlamError, UsageError
+from ..errors import EXIT_OK, SlamError, UsageError
 from ..plugins import InitOption, Plugin
 from ..schema import ConfigError, dotted
 from ..settings import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Function
+from . import Command, Invocation, print_warnings
 
 FUNCTION_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_]\w*)")
 BUCKET_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -136,7 +137,16 @@ def render_config(args: argparse.Namespace, plugins: Sequence[Plugin[Any]]) -> s
     )
 
 
-def run(args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin[Any]]) -> Config:
+def run(invocation: Invocation) -> int:
+    config = write_config(invocation.options, invocation.config_file, invocation.plugins)
+    print_warnings(config)
+    print(DONE.format(file=invocation.options.config_file))  # as the user spelled it
+    return EXIT_OK
+
+
+def write_config(
+    args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin[Any]]
+) -> Config:
     """Write the configuration file and return what it configures."""
     if config_file.exists():
         raise SlamError(
@@ -161,3 +171,6 @@ def _in_option_terms(error: ConfigError, plugins: Sequence[Plugin[Any]]) -> Usag
     matching = [prefix for prefix in options if key == prefix or key.startswith(prefix + ".")]
     option = options[max(matching, key=len)] if matching else key
     return UsageError(f"{option}: {problem.message}", problem.hint)
+
+
+COMMAND = Command("Generate a configuration file.", run, add_arguments)

@@ -13,7 +13,6 @@ dodo.py); ``slam.config`` then resolves the plugins a project enables into its
 from __future__ import annotations
 
 import argparse
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -105,6 +104,8 @@ class EnabledPlugin(Generic[S]):
     @property
     def source(self) -> Path:
         """The file defining the plugin's class: the template depends on its code."""
+        import inspect
+
         return Path(inspect.getfile(type(self.plugin))).resolve()
 
     def cloudformation(self, config: CoreSettings) -> Mapping[str, Any]:

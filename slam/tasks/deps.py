@@ -226,3 +226,11 @@ def _summary(deps: Dependencies, installed: list[str], built: list[str]) -> str:
     local = f" (built here from source: {', '.join(built)})" if built else ""
     count = f"{len(installed)} package{'s' if len(installed) > 1 else ''}"
     return f"Installed {count} for {deps.platform}: {names}{local}."
+
+
+def forget_installed(layout: BuildLayout) -> None:
+    """Remove the installed dependencies and locally built wheels: the next build reinstalls."""
+    for folder in (layout.deps, layout.wheels):
+        shutil.rmtree(folder, ignore_errors=True)
+    for stamp in (layout.deps_manifest, layout.deps_zip):
+        stamp.unlink(missing_ok=True)

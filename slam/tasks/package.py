@@ -151,7 +151,7 @@ def build_package(package: Package) -> dict[str, Any]:
     if not python:
         manifest["note"] = package.runtime_python.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
-    return {"summary": describe(manifest, built=True)}
+    return {"summary": package_summary(manifest, built=True)}
 
 
 def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:
@@ -166,7 +166,7 @@ def read_manifest(layout: BuildLayout) -> dict[str, Any]:
     return manifest
 
 
-def describe(manifest: dict[str, Any], built: bool) -> str:
+def package_summary(manifest: dict[str, Any], built: bool) -> str:
     """The lines ``slam build`` ends with."""
     state = "has been built successfully" if built else "is up to date"
     lines = [

@@ -8,9 +8,7 @@ paths and state are the ones a user's dodo.py sees.
 from __future__ import annotations
 
 import io
-import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, redirect_stderr
@@ -25,8 +23,6 @@ from doit.reporter import ConsoleReporter
 from ..config import Config
 from ..errors import SlamError
 from . import DOIT_CONFIG, slam_tasks
-from .package import describe, read_manifest
-from .project import BuildLayout
 from .step import StepFailed, TaskDict
 
 DEBUG_HINT = "re-run with --debug to see where it happened"
@@ -153,36 +149,3 @@ def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO)
             f"{DEBUG_HINT}; if {DOIT_CONFIG['dep_file']} is damaged, delete it (slam rebuilds)",
         )
     return list(reporter.executed)
-
-
-def template(config: Config, *, debug: bool = False) -> dict[str, Any]:
-    """``slam template``: bring .slam/build/template.json up to date and return it.
-
-    The step itself prints nothing; doit's own output (``--debug``) goes to stderr, so
-    stdout holds only what the command prints.
-    """
-    run_steps(config, ["template"], debug=debug, out=sys.stderr)
-    rendered: dict[str, Any] = json.loads(BuildLayout(config.root).template.read_text())
-    return rendered
-
-
-def forget_dependencies(layout: BuildLayout) -> None:
-    """Remove the installed dependencies and locally built wheels: the next build reinstalls."""
-    for folder in (layout.deps, layout.wheels):
-        shutil.rmtree(folder, ignore_errors=True)
-    for stamp in (layout.deps_manifest, layout.deps_zip):
-        stamp.unlink(missing_ok=True)
-
-
-def build(
-    config: Config, *, rebuild_deps: bool = False, debug: bool = False, out: TextIO | None = None
-) -> None:
-    """``slam build``: bring the package up to date, printing what happened (to stdout)."""
-    out = out or sys.stdout  # looked up now: tests and callers may have replaced it
-    print("Building lambda package...", file=out, flush=True)
-    layout = BuildLayout(config.root)
-    if rebuild_deps:
-        forget_dependencies(layout)
-    executed = run_steps(config, ["package"], debug=debug, out=out)
-    if "package" not in executed:
-        print(describe(read_manifest(layout), built=False), file=out)
