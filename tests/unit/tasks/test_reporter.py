@@ -5,7 +5,7 @@ from typing import Any
 
 from doit.exceptions import TaskError, TaskFailed
 
-from slam.tasks.runner import ConciseReporter, failure_error
+from slam.tasks.reporter import ConciseReporter, failure_error
 from slam.tasks.step import StepFailed
 
 
