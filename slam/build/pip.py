@@ -48,14 +48,16 @@ class PipResult:
 
 
 class Pip:
-    """Runs this Python's pip, appending everything it prints to ``log``.
+    """Runs this Python's pip in the folder ``cwd``, appending everything it prints to ``log``.
 
     With ``markers_for``, another interpreter, pip runs for that one (its ``--python``
-    option): environment markers are then evaluated for that Python's version.
+    option): environment markers are then evaluated for that Python's version. pip
+    reads a requirement's relative path (``./libs/x``) from ``cwd``.
     """
 
-    def __init__(self, log: Path, markers_for: str | None = None) -> None:
+    def __init__(self, log: Path, cwd: Path, markers_for: str | None = None) -> None:
         self.log = log
+        self.cwd = cwd
         self.options = ["--disable-pip-version-check", "--no-input"]
         if markers_for and markers_for != sys.executable:
             self.options += ["--python", markers_for]
@@ -68,7 +70,12 @@ class Pip:
             log.flush()
             start = log.tell()
             completed = subprocess.run(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False
+                command,
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                check=False,
             )
         with self.log.open(encoding="utf-8", errors="replace") as log:
             log.seek(start)

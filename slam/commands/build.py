@@ -20,9 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
 
 def run(invocation: Invocation) -> int:
     from ..tasks.deps import forget_installed
+    from ..tasks.loader import run_steps
     from ..tasks.package import package_summary, read_manifest
     from ..tasks.project import BuildLayout
-    from ..tasks.reporter import run_steps
 
     config = invocation.load_config()
     out = sys.stdout  # looked up now: tests and callers may have replaced it

@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
 
 def run(invocation: Invocation) -> int:
     from ..cloudformation import to_json, to_yaml
+    from ..tasks.loader import run_steps
     from ..tasks.project import BuildLayout
-    from ..tasks.reporter import run_steps
 
     config = invocation.load_config()
     # the step prints nothing; doit's own output (--debug) goes to stderr, so stdout

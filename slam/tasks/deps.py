@@ -143,7 +143,7 @@ def _empty(folder: Path) -> None:
 
 def _install(deps: Dependencies, target: Path) -> list[str]:
     """pip install into ``target``, building pure-Python wheels pip lacks; returns those."""
-    pip = Pip(deps.log, markers_for=deps.runtime_python.path)
+    pip = Pip(deps.log, deps.root, markers_for=deps.runtime_python.path)
     requirements = RequirementsFile(deps.path)
     wheel_build = WheelBuild(pip, deps.platform, requirements, deps.layout.build / "sources")
     built: list[str] = []

@@ -93,9 +93,9 @@ class Project:
 
 
 def doit_path(path: Path) -> str:
-    """How a task names a file: relative to the current folder when inside it, else absolute.
+    """How a task names a file: its absolute, normalised path, with ``/``.
 
-    doit compares paths as strings, so every task must spell a file the same way.
+    doit compares paths as strings, so every task must spell a file the same way; an
+    absolute path means the same file whatever folder doit runs in.
     """
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+    return Path(os.path.abspath(path)).as_posix()

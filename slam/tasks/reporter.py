@@ -1,29 +1,20 @@
-"""slam's commands run the steps through doit, embedded, printing through slam's reporter.
+"""How a run of slam's steps reaches the user: doit's reporter protocol, in slam's words.
 
-doit reads no configuration file of the project (``config_filenames=()``), keeps its
-state in ``.slam/doit.sqlite3`` and runs in the project folder, so the task names,
-paths and state are the ones a user's dodo.py sees.
+doit's runner never prints; a reporter does. :class:`ConciseReporter` prints a line or
+two per step that ran; :class:`DebugReporter` (``--debug``) is doit's own full output.
+Both keep a :class:`RunRecord`: the steps that ran, and the first failure, as the
+SlamError the command raises.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, redirect_stderr
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from doit.cmd_base import TaskLoader2
-from doit.doit_cmd import DoitMain
-from doit.loader import generate_tasks
 from doit.reporter import ConsoleReporter
 
-from ..config import Config
 from ..errors import SlamError
-from . import DOIT_CONFIG, slam_tasks
-from .step import StepFailed, TaskDict
+from .step import StepFailed
 
 DEBUG_HINT = "re-run with --debug to see where it happened"
 
@@ -38,17 +29,30 @@ def failure_error(task: Any, fail: Any) -> SlamError:
     return SlamError(f"step {task.name} failed: {fail.message}", DEBUG_HINT)
 
 
+@dataclass
+class RunRecord:
+    """What a run of the steps did: the steps that ran, in order, and its first failure."""
+
+    executed: list[str] = field(default_factory=list)
+    error: SlamError | None = None
+
+    def add_success(self, task: Any) -> None:
+        self.executed.append(task.name)
+
+    def add_failure(self, task: Any, fail: Any) -> None:
+        self.error = self.error or failure_error(task, fail)
+
+    def runtime_error(self, message: str, hint: str | None) -> None:
+        self.error = self.error or SlamError(message, hint)
+
+
 class ConciseReporter:
-    """doit's reporter protocol, printing a line or two per step that ran, in slam's words.
+    """Prints a step's ``meta["slam"]["progress"]`` when it starts, and the ``summary``
+    value it returns when it ends; nothing else."""
 
-    A step's ``meta["slam"]["progress"]`` is printed when it starts, and the
-    ``summary`` value it returns when it ends. The first failure is kept in ``error``.
-    """
-
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, record: RunRecord) -> None:
         self.out = out
-        self.executed: list[str] = []
-        self.error: SlamError | None = None
+        self.record = record
 
     def _print(self, text: str | None) -> None:
         if text:
@@ -58,14 +62,14 @@ class ConciseReporter:
         self._print(((task.meta or {}).get("slam") or {}).get("progress"))
 
     def add_success(self, task: Any) -> None:
-        self.executed.append(task.name)
+        self.record.add_success(task)
         self._print(task.values.get("summary"))
 
     def add_failure(self, task: Any, fail: Any) -> None:
-        self.error = self.error or failure_error(task, fail)
+        self.record.add_failure(task, fail)
 
     def runtime_error(self, message: str) -> None:
-        self.error = self.error or SlamError(message, DEBUG_HINT)
+        self.record.runtime_error(message, DEBUG_HINT)
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None: ...
 
@@ -83,69 +87,20 @@ class ConciseReporter:
 
 
 class DebugReporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
-    """doit's own full output (``--debug``), keeping the first failure like ConciseReporter."""
+    """doit's own full output (``--debug``), keeping a RunRecord as ConciseReporter does."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, record: RunRecord) -> None:
         super().__init__(out, {"failure_verbosity": 2})
-        self.executed: list[str] = []
-        self.error: SlamError | None = None
+        self.record = record
 
     def add_success(self, task: Any) -> None:
-        self.executed.append(task.name)
+        self.record.add_success(task)
         super().add_success(task)
 
     def add_failure(self, task: Any, fail: Any) -> None:
-        self.error = self.error or failure_error(task, fail)
+        self.record.add_failure(task, fail)
         super().add_failure(task, fail)
 
     def runtime_error(self, message: str) -> None:
-        self.error = self.error or SlamError(message, None)
+        self.record.runtime_error(message, None)
         super().runtime_error(message)
-
-
-class SlamLoader(TaskLoader2):  # type: ignore[misc]  # doit is untyped
-    """Hands doit slam's tasks and settings, instead of a dodo.py's."""
-
-    def __init__(self, tasks: Sequence[TaskDict], reporter: Any, verbosity: int) -> None:
-        super().__init__()
-        self.tasks = tasks
-        self.reporter = reporter
-        self.verbosity = verbosity
-
-    def load_doit_config(self) -> dict[str, Any]:
-        return {**DOIT_CONFIG, "reporter": self.reporter, "verbosity": self.verbosity}
-
-    def load_tasks(self, cmd: Any, pos_args: Any) -> list[Any]:
-        return list(generate_tasks("slam", (task for task in self.tasks)))
-
-
-@contextmanager
-def working_directory(path: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
-def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO) -> list[str]:
-    """Run ``steps`` (and what they depend on) for ``config``'s project.
-
-    Returns the names of the steps that ran; raises SlamError when one failed.
-    """
-    reporter = DebugReporter(out) if debug else ConciseReporter(out)
-    doit_errors = io.StringIO()  # doit prints its own errors (a damaged database...) there
-    with working_directory(config.root), redirect_stderr(sys.stderr if debug else doit_errors):
-        tasks = list(slam_tasks(config))
-        loader = SlamLoader(tasks, reporter, verbosity=2 if debug else 0)
-        code = DoitMain(loader, config_filenames=()).run(["run", *steps])
-    if reporter.error is not None:
-        raise reporter.error
-    if code != 0:
-        last_line = (doit_errors.getvalue().strip().splitlines() or [f"exit code {code}"])[-1]
-        raise SlamError(
-            f"doit could not run the build: {last_line}",
-            f"{DEBUG_HINT}; if {DOIT_CONFIG['dep_file']} is damaged, delete it (slam rebuilds)",
-        )
-    return list(reporter.executed)

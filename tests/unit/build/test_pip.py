@@ -89,11 +89,11 @@ def test_index_options_are_collected_with_local_folders_made_absolute(tmp_path: 
 
 def test_pip_output_goes_to_the_log(tmp_path: Path):
     log = tmp_path / "logs" / "pip.log"
-    result = Pip(log).run("--version")
+    result = Pip(log, tmp_path).run("--version")
     assert result.ok
     assert result.output.startswith("pip ")
     text = log.read_text()
     assert text.startswith(f"$ {sys.executable} -m pip --disable-pip-version-check --no-input")
     assert text.endswith(result.output)
-    assert not Pip(log).run("no-such-command").ok
+    assert not Pip(log, tmp_path).run("no-such-command").ok
     assert "ERROR: unknown command" in log.read_text()
