@@ -148,12 +148,12 @@ def _add_user_entries(
     existing.update(entries)
 
 
-def to_json(template: Mapping[str, Any]) -> str:
+def template_json(template: Mapping[str, Any]) -> str:
     """The template as indented JSON: what slam uploads and `slam template` prints."""
     return json.dumps(template, indent=2) + "\n"
 
 
-def to_yaml(template: Mapping[str, Any]) -> str:
+def template_yaml(template: Mapping[str, Any]) -> str:
     import yaml
 
     return str(yaml.safe_dump(dict(template), sort_keys=False, default_flow_style=False))

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
 
 
 def run(invocation: Invocation) -> int:
-    from ..cloudformation import to_json, to_yaml
+    from ..cloudformation import template_json, template_yaml
     from ..tasks.loader import run_steps
     from ..tasks.project import BuildLayout
 
@@ -36,7 +36,7 @@ def run(invocation: Invocation) -> int:
     run_steps(config, ["template"], debug=invocation.debug, out=sys.stderr)
     template = json.loads(BuildLayout(config.root).template.read_text(encoding="utf-8"))
     sys.stdout.write(
-        to_yaml(template) if invocation.options.format == "yaml" else to_json(template)
+        template_yaml(template) if invocation.options.format == "yaml" else template_json(template)
     )
     return EXIT_OK
 

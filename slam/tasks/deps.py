@@ -71,7 +71,7 @@ class Dependencies:
     def log(self) -> Path:
         return self.layout.logs / "deps.log"
 
-    def settings(self) -> dict[str, Any]:
+    def build_inputs(self) -> dict[str, Any]:
         """Everything besides the requirements files' content that changes the result."""
         return {
             "requirements": self.requirements,
@@ -105,7 +105,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
         "actions": [(install_dependencies, [deps])],
         "file_dep": [doit_path(f) for f in RequirementsFile(deps.path).files()] if exists else [],
         "targets": [doit_path(layout.deps_manifest), doit_path(layout.deps_zip)],
-        "uptodate": [settings_changed("deps", deps.settings())],
+        "uptodate": [settings_changed("deps", deps.build_inputs())],
         "meta": {"slam": {"progress": progress}},
     }
 

@@ -68,7 +68,7 @@ class Package:
     root: Path
     files: tuple[str, ...]  # the project's, relative to root
     runtime: tuple[Path, ...]
-    settings_json: str
+    runtime_settings_json: str  # the text of slam_runtime/settings.json
     layout: BuildLayout
     runtime_python: Interpreter
     unzipped_limit: int = LAMBDA_UNZIPPED_LIMIT
@@ -82,15 +82,15 @@ class Package:
             root=config.root,
             files=tuple(project_files(config.root, selection)),
             runtime=tuple(runtime_files()),
-            settings_json=settings,
+            runtime_settings_json=settings,
             layout=project.layout,
             runtime_python=project.runtime_python,
         )
 
-    def settings(self) -> dict[str, Any]:
+    def build_inputs(self) -> dict[str, Any]:
         """Everything besides the files' content that changes the zip."""
         return {
-            "settings.json": self.settings_json,
+            "runtime_settings": self.runtime_settings_json,
             "runtime_python": self.runtime_python.path,
             "note": self.runtime_python.note,
             "python": sys.version.split()[0],
@@ -101,8 +101,8 @@ class Package:
     def entries(self) -> list[Entry]:
         entries = [Entry.from_file(name, self.root / name) for name in self.files]
         entries += [Entry.from_file(f"{RUNTIME_PACKAGE}/{p.name}", p) for p in self.runtime]
-        settings = Entry.from_bytes(f"{RUNTIME_PACKAGE}/settings.json", self.settings_json.encode())
-        return [*entries, settings]
+        settings = self.runtime_settings_json.encode()
+        return [*entries, Entry.from_bytes(f"{RUNTIME_PACKAGE}/settings.json", settings)]
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:
@@ -116,7 +116,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
         "file_dep": [doit_path(layout.deps_manifest), *(doit_path(path) for path in sources)],
         "targets": [doit_path(layout.package_manifest)],
         "uptodate": [
-            settings_changed("package", package.settings()),
+            settings_changed("package", package.build_inputs()),
             manifest_target_exists(layout.package_manifest),
         ],
         "meta": {"slam": {"progress": None}},

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomically
-from ..cloudformation import build_template, to_json
+from ..cloudformation import build_template, template_json
 from ..config import Config
 from .project import Project, doit_path
 from .step import TaskDict, reports_failures, settings_changed
@@ -46,7 +46,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
 
 @reports_failures
 def render_template(config: Config, target: Path) -> dict[str, Any]:
-    text = to_json(build_template(config))
+    text = template_json(build_template(config))
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, text)

@@ -9,7 +9,7 @@ import pytest
 from cfnlint.api import lint
 
 from slam.cli import main
-from slam.cloudformation import build_template, to_json
+from slam.cloudformation import build_template, template_json
 from slam.config import load_config
 from slam.plugins import load_plugins
 
@@ -45,7 +45,7 @@ def test_init_option_config_template_and_status(
     assert template["Resources"]["DevSchedulePermission"]["Properties"]["SourceArn"] == {
         "Fn::GetAtt": ["DevSchedule", "Arn"]
     }
-    assert [f"{m.rule.id} {m.message}" for m in lint(to_json(template))] == []
+    assert [f"{m.rule.id} {m.message}" for m in lint(template_json(template))] == []
     plugin = next(p for p in load_plugins() if p.name == "schedule")
     assert plugin.status_lines(config, settings, {}) == ["  Schedule: rate(5 minutes) on dev, prod"]
 

@@ -12,7 +12,7 @@ import pytest
 from cfnlint.api import lint
 
 from slam.cli import main
-from slam.cloudformation import build_template, merge, to_json, to_yaml
+from slam.cloudformation import build_template, merge, template_json, template_yaml
 from slam.config import Config, config_from_text, load_config
 from slam.errors import SlamError
 from slam.plugins import load_plugins
@@ -588,7 +588,7 @@ def test_values_inside_policies_and_extra_resources_stay_values(
             replace("  cfn_outputs:\n", f"  cfn_outputs:\n    Odd: {{Value: {escaped}}}\n"),
         ),
     )
-    template = json.loads(to_json(build_template(config)))
+    template = json.loads(template_json(build_template(config)))
     policy = template["Resources"]["FunctionRole"]["Properties"]["Policies"][0]
     assert policy["PolicyDocument"]["Statement"][0]["Resource"] == value
     assert template["Resources"]["Topic"]["Properties"] == {"DisplayName": value}
@@ -597,17 +597,17 @@ def test_values_inside_policies_and_extra_resources_stay_values(
 
 def test_same_config_same_bytes(make_config: Callable[..., Config]):
     config = make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV))
-    assert to_json(build_template(config)) == to_json(build_template(config))
+    assert template_json(build_template(config)) == template_json(build_template(config))
     again = config_from_text(config.file.read_text(), config.file, load_plugins())
-    assert to_json(build_template(again)) == to_json(build_template(config))
+    assert template_json(build_template(again)) == template_json(build_template(config))
 
 
 def test_yaml_output_reads_back_as_the_same_template(make_config: Callable[..., Config]):
     import yaml
 
     template = build_template(make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV)))
-    assert yaml.safe_load(to_yaml(template)) == template
-    assert json.loads(to_json(template)) == template
+    assert yaml.safe_load(template_yaml(template)) == template
+    assert json.loads(template_json(template)) == template
 
 
 def test_merge_refuses_a_logical_id_defined_twice():
@@ -623,6 +623,6 @@ ALLOWED_WARNINGS: dict[str, str] = {}
 @pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_cfn_lint_finds_no_errors(make_config: Callable[..., Config], name: str):
     argv, edit = CONFIGURATIONS[name]
-    findings = lint(to_json(build_template(make_config(*argv, edit=edit))))
+    findings = lint(template_json(build_template(make_config(*argv, edit=edit))))
     unexpected = [f"{m.rule.id} {m.message}" for m in findings if m.rule.id not in ALLOWED_WARNINGS]
     assert unexpected == []
