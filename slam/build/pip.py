@@ -46,6 +46,17 @@ class PipResult:
         errors = [line for line in lines if line.startswith("ERROR:")]
         return (errors or lines)[-ERROR_LINES_SHOWN:]
 
+    def indented_errors(self) -> str:
+        """The error lines, indented to sit under slam's own message."""
+        return "\n".join(f"  {line}" for line in self.error_lines())
+
+
+def fresh_folder(folder: Path) -> Path:
+    """``folder``, emptied (or created) for pip to write into."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
 
 class Pip:
     """Runs this Python's pip in the folder ``cwd``, appending everything it prints to ``log``.
@@ -148,20 +159,20 @@ class WheelBuild:
         """Build ``spec``'s wheel into ``wheels`` if it is pure Python; returns "name version"."""
         name = requirement_name(spec)
         index = self.requirements.index_options()
-        downloads = self._fresh("sdists")
+        downloads = fresh_folder(self.scratch / "sdists")
         download = self.pip.run(
             "download", "--no-deps", "--no-binary", name, "--dest", downloads, *index, spec
         )
         if not download.ok:
             raise SlamError(
                 f"{spec} has no wheel for {self.platform}, and pip found no source "
-                "distribution to build one from:\n" + self._indent(download),
+                "distribution to build one from:\n" + download.indented_errors(),
                 f"check its name and version in {self.requirements.path.name}; "
                 f"pip's full output is in {self.pip.log}",
             )
         sdist = min(downloads.iterdir())
         version = sdist_version(sdist.name)
-        built = self._fresh("wheel")
+        built = fresh_folder(self.scratch / "wheel")
         if not self.pip.run("wheel", "--no-deps", "--wheel-dir", built, *index, sdist).ok:
             raise SlamError(
                 f"{name} {version} has no wheel for {self.platform}, and building one "
@@ -181,13 +192,3 @@ class WheelBuild:
         wheels.mkdir(parents=True, exist_ok=True)
         shutil.move(wheel, wheels / wheel.name)
         return f"{name} {version}"
-
-    def _fresh(self, name: str) -> Path:
-        folder = self.scratch / name
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        return folder
-
-    @staticmethod
-    def _indent(result: PipResult) -> str:
-        return "\n".join(f"  {line}" for line in result.error_lines())

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
+from ..atomic import AlreadyExists, write_atomically
 from ..config import ARCHITECTURES, DEFAULT_REQUIREMENTS, Config, config_from_text, guess_runtime
-from ..errors import EXIT_OK, SlamError, UsageError
+from ..errors import EXIT_OK, UsageError
 from ..plugins import InitOption, Plugin
 from ..schema import ConfigError, dotted
 from ..settings import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Function
@@ -148,10 +148,9 @@ def write_config(
     args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin[Any]]
 ) -> Config:
     """Write the configuration file and return what it configures."""
-    if config_file.exists():
-        raise SlamError(
-            f"{config_file} already exists",
-            "edit it, or remove it to start over (slam init never overwrites it)",
+    if config_file.exists():  # before anything else: say so, whatever else is wrong
+        raise AlreadyExists(
+            config_file, "edit it, or remove it to start over (slam init never overwrites it)"
         )
     text = render_config(args, plugins)
     try:

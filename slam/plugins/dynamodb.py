@@ -210,8 +210,15 @@ def _parse_table(name: str, node: Node) -> Table:
     attributes = _parse_attributes(node.child("attributes"))
     hash_key, range_key = _parse_key(node.child("key"), attributes, required=True)
     throughput = _parse_throughput(node)
-    local_indexes = _parse_indexes(node.child("local_secondary_indexes"), attributes, None)
-    global_indexes = _parse_indexes(node.child("global_secondary_indexes"), attributes, throughput)
+    local_indexes = _parse_indexes(
+        node.child("local_secondary_indexes"), attributes, is_global=False
+    )
+    global_indexes = _parse_indexes(
+        node.child("global_secondary_indexes"),
+        attributes,
+        is_global=True,
+        table_throughput=throughput,
+    )
     _check_local_indexes(node.child("local_secondary_indexes"), local_indexes, hash_key, range_key)
     if len(global_indexes) > MAX_GLOBAL_INDEXES:
         node.child("global_secondary_indexes").fail(
@@ -279,10 +286,14 @@ def _parse_throughput(node: Node) -> Throughput | None:
 
 
 def _parse_indexes(
-    node: Node, attributes: Mapping[str, str], table_throughput: Throughput | None
+    node: Node,
+    attributes: Mapping[str, str],
+    *,
+    is_global: bool,
+    table_throughput: Throughput | None = None,
 ) -> tuple[Index, ...]:
-    """Secondary indexes; ``table_throughput`` is None for local indexes and on-demand tables."""
-    is_global = node.path[-1] == "global_secondary_indexes"
+    """Local or global secondary indexes. A global index may set its own throughput, and
+    must when the table does (``table_throughput``; None for an on-demand table)."""
     allowed = ["key", "project", "read_throughput", "write_throughput"] if is_global else None
     indexes = []
     for name, index_node in node.mapping().items():

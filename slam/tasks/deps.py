@@ -29,7 +29,7 @@ from ..build.archive import Entry, sha256_of, write_zip
 from ..build.bytecode import compile_sources
 from ..build.interpreters import Interpreter
 from ..build.lambda_platform import LambdaPlatform
-from ..build.pip import Pip, PipResult, RequirementsFile, WheelBuild
+from ..build.pip import Pip, PipResult, RequirementsFile, WheelBuild, fresh_folder
 from ..config import DEFAULT_REQUIREMENTS
 from ..errors import SlamError
 from .project import BuildLayout, Project, doit_path
@@ -116,7 +116,7 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
     layout = deps.layout
     layout.build.mkdir(parents=True, exist_ok=True)
     staging = layout.build / "deps.partial"
-    _empty(staging)
+    fresh_folder(staging)
     built: list[str] = []
     if deps.path.is_file():
         deps.log.parent.mkdir(parents=True, exist_ok=True)
@@ -134,11 +134,6 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
     manifest = {"distributions": installed, "sha256": sha256_of(layout.deps_zip)}
     write_atomically(layout.deps_manifest, json.dumps(manifest, indent=2) + "\n")
     return {"summary": _summary(deps, installed, built)}
-
-
-def _empty(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
 
 
 def _install(deps: Dependencies, target: Path) -> list[str]:
@@ -162,13 +157,13 @@ def _install(deps: Dependencies, target: Path) -> list[str]:
             raise _install_error(deps, result)
         attempted.add(missing)
         built.append(wheel_build.build(missing, wheels))
-        _empty(target)
+        fresh_folder(target)
 
 
 def _install_error(deps: Dependencies, result: PipResult) -> SlamError:
-    lines = "\n".join(f"  {line}" for line in result.error_lines())
     return SlamError(
-        f"pip could not install {deps.requirements} for {deps.platform}:\n{lines}",
+        f"pip could not install {deps.requirements} for {deps.platform}:\n"
+        + result.indented_errors(),
         f"pip's full output is in {deps.log}",
     )
 
