@@ -79,19 +79,12 @@ class Dependencies:
             "runtime": self.platform.runtime,
             "architecture": self.platform.architecture,
             "pip_options": self.platform.pip_options(),
-            "pip_version": _pip_version(),
+            "pip_version": importlib.metadata.version("pip"),  # a dependency of slam
             "pip_environment": {k: v for k, v in sorted(os.environ.items()) if k[:4] == "PIP_"},
             "runtime_python": self.runtime_python.path,
             "python": sys.version.split()[0],
             "slam": __version__,
         }
-
-
-def _pip_version() -> str | None:
-    try:
-        return importlib.metadata.version("pip")
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:

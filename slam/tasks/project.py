@@ -83,10 +83,6 @@ class Project:
         return cls(config, BuildLayout(config.root), platform)
 
     @property
-    def root(self) -> Path:
-        return self.config.root
-
-    @property
     def runtime_python(self) -> Interpreter:
         """A Python of the runtime's version: pip's markers and bytecode are for it."""
         return interpreter_for(self.platform.python_version)

@@ -10,6 +10,8 @@ import pytest
 
 from .test_commands import slam
 
+pytestmark = pytest.mark.slow  # runs doit in a subprocess
+
 DODO = '''\
 import sys
 from pathlib import Path

@@ -25,6 +25,7 @@ def test_it_is_registered_after_the_builtins(schedule: None):
     assert [plugin.name for plugin in load_plugins()] == ["wsgi", "dynamodb", "schedule"]
 
 
+@pytest.mark.slow  # cfn-lint loads AWS's resource schemas
 def test_init_option_config_template_and_status(
     schedule: None, project: Path, capsys: pytest.CaptureFixture[str]
 ):

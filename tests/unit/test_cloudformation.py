@@ -620,6 +620,7 @@ def test_merge_refuses_a_logical_id_defined_twice():
 ALLOWED_WARNINGS: dict[str, str] = {}
 
 
+@pytest.mark.slow  # cfn-lint loads AWS's resource schemas
 @pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_cfn_lint_finds_no_errors(make_config: Callable[..., Config], name: str):
     argv, edit = CONFIGURATIONS[name]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from slam.cloudformation import build_template
 from slam.config import load_config
 from slam.plugins import load_plugins
 
 from ..conftest import Project
+
+pytestmark = pytest.mark.slow  # runs doit for each step it checks
 
 
 def template_file(project: Project) -> Path:
