@@ -51,16 +51,21 @@ def test_help_lists_the_commands_and_global_options(capsys: pytest.CaptureFixtur
         assert text in out
 
 
-def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys)
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((), "the following arguments are required: {"),
+        (("deploi",), "invalid choice: 'deploi'"),
+        (("build", "--debug"), "unrecognized arguments: --debug"),  # global options go first
+        (("--config-file",), "argument --config-file/-c: expected one argument"),
+    ],
+)
+def test_usage_errors_exit_with_2(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+):
+    code, _, err = run(capsys, *argv)
     assert code == 2
-    assert "the following arguments are required: {" in err
-
-
-def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys, "deploi")
-    assert code == 2
-    assert "invalid choice: 'deploi'" in err
+    assert message in err
 
 
 def test_user_errors_have_no_traceback_unless_debugging(
@@ -160,18 +165,6 @@ def test_with_debug_a_plugin_that_fails_to_load_shows_where(
         "slam: error: plugin 'broken' (slam_broken:plugin) failed to load: boom\n"
         "hint: reinstall or uninstall that package\n"
     )
-
-
-def test_debug_after_the_command_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys, "build", "--debug")
-    assert code == 2
-    assert "unrecognized arguments: --debug" in err
-
-
-def test_a_global_option_without_its_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys, "--config-file")
-    assert code == 2
-    assert "argument --config-file/-c: expected one argument" in err
 
 
 def test_a_command_is_one_module_and_one_name_in_the_registry(
