@@ -3,7 +3,7 @@
 pip installs manylinux wheels for the target runtime's Python and architecture,
 never the build machine's, and runs for a Python of the runtime's version when there
 is one, so that ``python_version`` markers choose its dependencies (see
-:mod:`.interpreters`). A requirement with no such wheel is built locally when
+:mod:`slam.build.interpreters`). A requirement with no such wheel is built locally when
 its source is pure Python, and is an error naming it otherwise. The installed files,
 with their bytecode, become ``.slam/build/deps.zip``: the base every package copies,
 so a code change never reinstalls or recompresses a dependency.
@@ -11,9 +11,7 @@ so a code change never reinstalls or recompresses a dependency.
 
 from __future__ import annotations
 
-import csv
 import importlib.metadata
-import io
 import json
 import os
 import shutil
@@ -25,8 +23,8 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomically
-from ..build.archive import Entry, sha256_of, write_zip
-from ..build.bytecode import compile_sources
+from ..build.archive import sha256_of
+from ..build.installed import distributions, write_installed_zip
 from ..build.interpreters import Interpreter
 from ..build.lambda_platform import LambdaPlatform
 from ..build.pip import Pip, PipResult, RequirementsFile, WheelBuild, fresh_folder
@@ -37,9 +35,6 @@ from .step import TaskDict, reports_failures, settings_changed
 
 DOC = "Install the requirements for Lambda's platform (into .slam/build/deps)."
 SUMMARY_NAMES = 8
-# Written by pip --target but useless in Lambda, or naming the build machine's paths.
-LEFT_OUT = ("bin/",)
-LEFT_OUT_METADATA = ("direct_url.json",)
 
 
 @dataclass(frozen=True)
@@ -122,8 +117,8 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
         )
     shutil.rmtree(layout.deps, ignore_errors=True)
     staging.rename(layout.deps)
-    installed = _distributions(layout.deps)
-    _write_deps_zip(deps)
+    installed = distributions(layout.deps)
+    write_installed_zip(layout.deps, layout.deps_zip, deps.runtime_python.path)
     manifest = {"distributions": installed, "sha256": sha256_of(layout.deps_zip)}
     write_atomically(layout.deps_manifest, json.dumps(manifest, indent=2) + "\n")
     return {"summary": _summary(deps, installed, built)}
@@ -159,47 +154,6 @@ def _install_error(deps: Dependencies, result: PipResult) -> SlamError:
         + result.indented_errors(),
         f"pip's full output is in {deps.log}",
     )
-
-
-def _distributions(folder: Path) -> list[str]:
-    """'name version' for each installed distribution, sorted."""
-    names = (path.name.removesuffix(".dist-info") for path in folder.glob("*.dist-info"))
-    return sorted(" ".join(name.rsplit("-", 1)) for name in names)
-
-
-def _write_deps_zip(deps: Dependencies) -> None:
-    folder = deps.layout.deps
-    for cache in sorted(folder.rglob("__pycache__"), reverse=True):
-        shutil.rmtree(cache)  # a wheel's own pycs: timestamp-based, maybe another Python's
-    sources = {name: path for name, path in _installed_files(folder) if name.endswith(".py")}
-    if deps.runtime_python.path:
-        compile_sources(sources, folder, deps.runtime_python.path)
-    entries = {name: Entry.from_file(name, path) for name, path in _installed_files(folder)}
-    for name, entry in list(entries.items()):
-        if name.endswith(".dist-info/RECORD"):
-            entries[name] = _record_of_shipped(name, entry, entries)
-    partial = deps.layout.deps_zip.with_suffix(".partial")
-    write_zip(partial, entries.values())
-    partial.replace(deps.layout.deps_zip)
-
-
-def _installed_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and not name.startswith(LEFT_OUT) and path.name not in LEFT_OUT_METADATA:
-            yield name, path
-
-
-def _record_of_shipped(name: str, record: Entry, entries: dict[str, Entry]) -> Entry:
-    """A RECORD listing only the files the zip holds (not bin/ scripts naming this machine)."""
-    assert record.path is not None
-    kept = io.StringIO()
-    writer = csv.writer(kept, lineterminator="\n")
-    with record.path.open(newline="", encoding="utf-8") as file:
-        for row in csv.reader(file):
-            if row and (row[0] in entries or row[0] == name):
-                writer.writerow(row)
-    return Entry.from_bytes(name, kept.getvalue().encode())
 
 
 def _summary(deps: Dependencies, installed: list[str], built: list[str]) -> str:
