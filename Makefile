@@ -1,11 +1,13 @@
-# The README's commands. Each target creates .venv on first use and reinstalls
-# when pyproject.toml changes, so a fresh clone needs only Python 3.10+, make and git.
+# The README's commands: a thin front door to dodo.py, where the project's own tasks
+# live. Each target creates .venv on first use and reinstalls when pyproject.toml
+# changes, so a fresh clone needs only Python 3.10+, make and git.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOIT := $(BIN)/doit -f dodo.py
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +18,20 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" sh examples/demo.sh
 
-test: lint typecheck
-	$(BIN)/pytest --cov=slam/runtime --cov-report=term-missing:skip-covered --cov-fail-under=100
+test: $(STAMP)
+	$(DOIT) test
+
+test-fast: $(STAMP)
+	$(DOIT) test_fast
 
 lint: $(STAMP)
-	$(BIN)/ruff check slam tests benchmarks examples
-	$(BIN)/ruff format --check slam tests benchmarks examples
+	$(DOIT) lint
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	$(DOIT) typecheck
 
 bench: $(STAMP)
-	for script in benchmarks/*.py; do $(BIN)/python "$$script" || exit 1; done
+	$(DOIT) bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* .doit.sqlite3

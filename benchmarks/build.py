@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from slam.tasks.bytecode import compile_sources
+from slam.build.bytecode import compile_sources
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PROJECTS = {"fizzbuzz": "fizzbuzz", "tasks_api": "tasks_api"}  # folder: module

@@ -10,17 +10,15 @@ never a silent overwrite. Building the template is pure: no AWS, no files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import Config, logical_id
 from .errors import SlamError
 from .schema import ConfigError, Problem
+from .settings import CoreSettings
 from .templating import render_yaml
-
-if TYPE_CHECKING:
-    from .plugins import Plugin
 
 HANDLER = "slam_runtime.handler.handler"
 MERGED_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs")
@@ -47,25 +45,19 @@ class StageNames:
         return f"{self.id}Version"
 
 
-def stage_names(config: Config) -> list[StageNames]:
+def stage_names(config: CoreSettings) -> list[StageNames]:
     return [StageNames(stage, logical_id(stage)) for stage in config.stages]
 
 
-def stack_description(config: Config) -> str:
+def stack_description(config: CoreSettings) -> str:
     return config.description or f"{config.name}, deployed by slam"
 
 
-def build_template(config: Config, plugins: Sequence[Plugin] | None = None) -> dict[str, Any]:
+def build_template(config: Config) -> dict[str, Any]:
     """The stack's template for ``config``; the same config always gives the same dict."""
-    if plugins is None:
-        from .plugins import load_plugins
-
-        plugins = load_plugins()
     fragments: list[tuple[str, Mapping[str, Any]]] = [("slam", core_fragment(config))]
-    for plugin in plugins:
-        if plugin.name in config.plugins:
-            fragment = plugin.cloudformation(config, config.plugins[plugin.name])
-            fragments.append((f"plugin '{plugin.name}'", fragment))
+    for plugin in config.plugins:
+        fragments.append((f"plugin '{plugin.name}'", plugin.cloudformation(config)))
     template = merge(fragments)
     _add_user_entries(template, config, "Resources", config.aws.cfn_resources)
     _add_user_entries(template, config, "Outputs", config.aws.cfn_outputs)
@@ -177,12 +169,12 @@ def _add_user_entries(
     existing.update(entries)
 
 
-def to_json(template: Mapping[str, Any]) -> str:
+def template_json(template: Mapping[str, Any]) -> str:
     """The template as indented JSON: what slam uploads and `slam template` prints."""
     return json.dumps(template, indent=2) + "\n"
 
 
-def to_yaml(template: Mapping[str, Any]) -> str:
+def template_yaml(template: Mapping[str, Any]) -> str:
     import yaml
 
     return str(yaml.safe_dump(dict(template), sort_keys=False, default_flow_style=False))

@@ -2,7 +2,9 @@
 
 The whole file is checked before anything else runs. Each problem names the file,
 the line, the key path and the fix (see ``slam.schema``). Plugins own their
-top-level sections (``wsgi``, ``dynamodb_tables``...) and parse them here too.
+top-level sections (``wsgi``, ``dynamodb_tables``...): the plugins passed in parse
+theirs here too, and those whose section is present become ``Config.plugins``, so
+nothing after this asks the registry again.
 """
 
 from __future__ import annotations
@@ -12,19 +14,23 @@ import datetime
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .plugins import EnabledPlugin, Plugin
 from .schema import Document, Node, load_yaml_file, parse_yaml
-
-if TYPE_CHECKING:
-    from .plugins import Plugin
+from .settings import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    AwsSettings,
+    CoreSettings,
+    Function,
+    PackageSettings,
+)
 
 DEFAULT_CONFIG_FILE = "slam.yaml"
 DEFAULT_REQUIREMENTS = "requirements.txt"
-DEFAULT_TIMEOUT = 10
-DEFAULT_MEMORY = 128
 ARCHITECTURES = ("x86_64", "arm64")
 
 # Lambda's Python runtimes and the date AWS deprecates each (AWS's published schedule).
@@ -85,68 +91,14 @@ SUBNET_RE = re.compile(r"subnet-[0-9a-f]{8,17}")
 
 
 @dataclass(frozen=True)
-class Function:
-    """The callable to deploy: ``module:app``."""
+class Config(CoreSettings):
+    """A validated slam.yaml: slam's own settings, and each plugin its sections enable."""
 
-    module: str
-    app: str
+    plugins: tuple[EnabledPlugin[Any], ...] = ()
 
-    def __str__(self) -> str:
-        return f"{self.module}:{self.app}"
-
-
-@dataclass(frozen=True)
-class AwsSettings:
-    s3_bucket: str
-    lambda_runtime: str
-    lambda_timeout: int = DEFAULT_TIMEOUT
-    lambda_memory: int = DEFAULT_MEMORY
-    lambda_architecture: str = "x86_64"
-    lambda_security_groups: tuple[str, ...] = ()
-    lambda_subnet_ids: tuple[str, ...] = ()
-    lambda_managed_policies: tuple[str, ...] = ()
-    lambda_inline_policies: Mapping[str, Any] = field(default_factory=dict)
-    cfn_resources: Mapping[str, Any] = field(default_factory=dict)
-    cfn_outputs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PackageSettings:
-    """Glob patterns, relative to the project folder, that adjust what goes into the zip."""
-
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Config:
-    """A validated slam.yaml. ``plugins`` maps a plugin's name to its parsed section."""
-
-    file: Path
-    name: str
-    description: str
-    function: Function
-    requirements: str
-    devstage: str
-    environment: Mapping[str, str]
-    stage_environments: Mapping[str, Mapping[str, str]]
-    aws: AwsSettings
-    package: PackageSettings = PackageSettings()
-    plugins: Mapping[str, Any] = field(default_factory=dict)
-    warnings: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def root(self) -> Path:
-        """The project folder: where slam.yaml lives."""
-        return self.file.parent
-
-    @property
-    def stages(self) -> tuple[str, ...]:
-        return tuple(self.stage_environments)
-
-    def plugin(self, name: str) -> Any:
-        """The parsed settings of an enabled plugin, or None when its section is absent."""
-        return self.plugins.get(name)
+    def plugin_settings(self, name: str) -> Any:
+        """The parsed section of the enabled plugin ``name``, or None when it is absent."""
+        return next((p.settings for p in self.plugins if p.name == name), None)
 
 
 def logical_id(name: str) -> str:
@@ -171,37 +123,34 @@ def _version_key(runtime: str) -> tuple[int, ...]:
     return tuple(int(part) for part in runtime.removeprefix("python").split("."))
 
 
-def load_config(
-    path: Path | str = DEFAULT_CONFIG_FILE, plugins: Sequence[Plugin] | None = None
-) -> Config:
-    """Load and validate a slam.yaml file. Raises SlamError / ConfigError."""
+def load_config(path: Path | str, plugins: Sequence[Plugin[Any]]) -> Config:
+    """Load and validate a slam.yaml file, whose sections ``plugins`` may own.
+
+    Raises SlamError / ConfigError.
+    """
     path = Path(path)
     return parse_config(load_yaml_file(path, VARIABLE_MAPPINGS), path, plugins)
 
 
-def config_from_text(
-    text: str, path: Path | str, plugins: Sequence[Plugin] | None = None
-) -> Config:
+def config_from_text(text: str, path: Path | str, plugins: Sequence[Plugin[Any]]) -> Config:
     """Validate slam.yaml content that is not on disk yet (``slam init`` checks what it writes)."""
     path = Path(path)
     return parse_config(parse_yaml(text, str(path), VARIABLE_MAPPINGS), path, plugins)
 
 
-def parse_config(document: Document, path: Path, plugins: Sequence[Plugin] | None) -> Config:
-    if plugins is None:
-        from .plugins import load_plugins
-
-        plugins = load_plugins()
+def parse_config(document: Document, path: Path, plugins: Sequence[Plugin[Any]]) -> Config:
+    """The Config of a parsed slam.yaml, with the plugins whose sections it holds."""
     root = document.root
     if not isinstance(document.data, dict):
         root.fail("must be a mapping of settings", "run `slam init module:function` for a template")
         document.raise_if_invalid()
     sections = root.mapping([*CORE_KEYS, *(plugin.config_key for plugin in plugins)])
     config = _parse_core(root, path.absolute())
-    enabled = {}
-    for plugin in plugins:
-        if plugin.config_key in sections:
-            enabled[plugin.name] = plugin.parse_config(sections[plugin.config_key], config)
+    enabled = tuple(
+        EnabledPlugin(plugin, plugin.parse_config(sections[plugin.config_key], config))
+        for plugin in plugins
+        if plugin.config_key in sections
+    )
     document.raise_if_invalid()
     return dataclasses.replace(config, plugins=enabled, warnings=tuple(document.warnings))
 

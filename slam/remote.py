@@ -17,14 +17,6 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class AwsOptions:
-    """The command line's ``--profile`` and ``--region``; ``None`` leaves it to boto3."""
-
-    profile: str | None = None
-    region: str | None = None
-
-
-@dataclass(frozen=True)
 class CallerIdentity:
     """Who the credentials belong to: the account that slam is about to change."""
 

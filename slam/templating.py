@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import jinja2
 
 
-def to_json(value: Any) -> str:
+def json_literal(value: Any) -> str:
     """A value as JSON text that YAML reads back as the same value."""
     return json.dumps(value, ensure_ascii=True, sort_keys=True)
 
@@ -27,15 +27,15 @@ PLAIN_SCALAR_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 
 
-def to_yaml(value: Any) -> str:
-    """Like ``to_json``, but a simple word stays unquoted for a person to read."""
+def yaml_literal(value: Any) -> str:
+    """Like ``json_literal``, but a simple word stays unquoted for a person to read."""
     if (
         isinstance(value, str)
         and PLAIN_SCALAR_RE.fullmatch(value)
         and value.lower() not in YAML_WORDS
     ):
         return value
-    return to_json(value)
+    return json_literal(value)
 
 
 @cache
@@ -50,8 +50,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["json"] = to_json
-    env.filters["yaml"] = to_yaml
+    env.filters["json"] = json_literal
+    env.filters["yaml"] = yaml_literal
     return env
 
 

@@ -3,17 +3,23 @@
     doit list     # slam's steps (deps, package...) beside this project's own
     doit          # run the tests, then build the Lambda package if they pass
 
+    doit -f examples/tasks_api/dodo.py list     # the same, from another folder
+
 Running the tests is a dependency of slam's deploy step itself (deploy_requires),
 so a failing test always stops it: doit does not order a task's other dependencies.
-slam_tasks() reads slam.yaml; DOIT_CONFIG shares slam's state in .slam/ with the
+slam_tasks() reads slam.yaml; doit_config() shares slam's state in .slam/ with the
 slam command, so `slam build` and `doit` never redo each other's work.
 """
 
 import sys
+from pathlib import Path
 
-from slam.tasks import DOIT_CONFIG, slam_tasks
+from slam.tasks import doit_config, slam_tasks
 
 __all__ = ["DOIT_CONFIG", "task_slam", "task_test"]
+
+PROJECT = Path(__file__).resolve().parent
+DOIT_CONFIG = doit_config(PROJECT)
 
 
 def task_test():
@@ -25,4 +31,4 @@ def task_test():
 
 
 def task_slam():
-    yield from slam_tasks("slam.yaml", deploy_requires=["test"])
+    yield from slam_tasks(PROJECT / "slam.yaml", deploy_requires=["test"])

@@ -38,7 +38,8 @@ attempts. Every other failure is a SlamError naming the call, the resource and t
 
 from __future__ import annotations
 
-from ..remote import AwsOptions, CallerIdentity
+from ..remote import CallerIdentity
+from ..settings import AwsOptions
 from .errors import translated_errors
 from .functions import Functions
 from .logs import Logs

@@ -12,7 +12,7 @@ from botocore.config import Config as BotocoreConfig
 
 from .. import __version__
 from ..errors import SlamError
-from ..remote import AwsOptions
+from ..settings import AwsOptions
 from .errors import REGION_HINT, translated_errors
 
 # Total attempts per call, the first included: four retries, whose throttling backoff

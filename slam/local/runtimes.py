@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..tasks.interpreters import interpreter_for
+from ..build.interpreters import interpreter_for
 
 # The Python 3 minor versions worth looking for, oldest to newest.
 _MINORS = range(8, 16)

@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Config, logical_id
+from ..config import logical_id
 from ..errors import UsageError
 from ..schema import Node
+from ..settings import CoreSettings
 from ..templating import render, render_yaml
-from . import Plugin
+from . import InitOption, Plugin
 
 TABLE_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,255}")
 INDEX_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
@@ -86,16 +87,17 @@ class DynamoDbSettings:
     tables: tuple[Table, ...] = ()
 
 
-class DynamoDbPlugin(Plugin):
+class DynamoDbPlugin(Plugin[DynamoDbSettings]):
     name = "dynamodb"
     config_key = "dynamodb_tables"
     order = 20
-
-    def add_init_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
+    init_options = (
+        InitOption(
             "--dynamodb-tables",
-            help="Comma-separated list of table names to create for each stage.",
-        )
+            "dynamodb_tables",
+            "Comma-separated list of table names to create for each stage.",
+        ),
+    )
 
     def init_section(self, args: argparse.Namespace) -> str:
         tables = [name.strip() for name in (args.dynamodb_tables or "").split(",")]
@@ -104,7 +106,7 @@ class DynamoDbPlugin(Plugin):
             raise UsageError("--dynamodb-tables needs at least one table name", "e.g. tasks,users")
         return render("init/dynamodb.yaml.j2", tables=tables)
 
-    def parse_config(self, node: Node, config: Config) -> DynamoDbSettings:
+    def parse_config(self, node: Node, config: CoreSettings) -> DynamoDbSettings:
         tables = []
         ids: dict[str, str] = {}
         longest_stage = max((len(stage) for stage in config.stages), default=0)
@@ -124,7 +126,7 @@ class DynamoDbPlugin(Plugin):
             tables.append(_parse_table(name, table_node))
         return DynamoDbSettings(tuple(tables))
 
-    def cloudformation(self, config: Config, settings: DynamoDbSettings) -> Mapping[str, Any]:
+    def cloudformation(self, config: CoreSettings, settings: DynamoDbSettings) -> Mapping[str, Any]:
         from ..cloudformation import stage_names
 
         tables = []
@@ -208,8 +210,15 @@ def _parse_table(name: str, node: Node) -> Table:
     attributes = _parse_attributes(node.child("attributes"))
     hash_key, range_key = _parse_key(node.child("key"), attributes, required=True)
     throughput = _parse_throughput(node)
-    local_indexes = _parse_indexes(node.child("local_secondary_indexes"), attributes, None)
-    global_indexes = _parse_indexes(node.child("global_secondary_indexes"), attributes, throughput)
+    local_indexes = _parse_indexes(
+        node.child("local_secondary_indexes"), attributes, is_global=False
+    )
+    global_indexes = _parse_indexes(
+        node.child("global_secondary_indexes"),
+        attributes,
+        is_global=True,
+        table_throughput=throughput,
+    )
     _check_local_indexes(node.child("local_secondary_indexes"), local_indexes, hash_key, range_key)
     if len(global_indexes) > MAX_GLOBAL_INDEXES:
         node.child("global_secondary_indexes").fail(
@@ -277,10 +286,14 @@ def _parse_throughput(node: Node) -> Throughput | None:
 
 
 def _parse_indexes(
-    node: Node, attributes: Mapping[str, str], table_throughput: Throughput | None
+    node: Node,
+    attributes: Mapping[str, str],
+    *,
+    is_global: bool,
+    table_throughput: Throughput | None = None,
 ) -> tuple[Index, ...]:
-    """Secondary indexes; ``table_throughput`` is None for local indexes and on-demand tables."""
-    is_global = node.path[-1] == "global_secondary_indexes"
+    """Local or global secondary indexes. A global index may set its own throughput, and
+    must when the table does (``table_throughput``; None for an on-demand table)."""
     allowed = ["key", "project", "read_throughput", "write_throughput"] if is_global else None
     indexes = []
     for name, index_node in node.mapping().items():

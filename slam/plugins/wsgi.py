@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Config
 from ..errors import UsageError
 from ..schema import Node
+from ..settings import CoreSettings
 from ..templating import render, render_yaml
-from . import Plugin
+from . import InitOption, Plugin
 
 BASE_PATH_RE = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+")
 
@@ -24,18 +24,16 @@ class WsgiSettings:
     base_path: str | None = None
 
 
-class WsgiPlugin(Plugin):
+class WsgiPlugin(Plugin[WsgiSettings]):
     name = "wsgi"
     config_key = "wsgi"
     order = 10
-
-    def add_init_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--wsgi", action="store_true", help="Treat the given function as a WSGI app."
-        )
-        parser.add_argument(
-            "--no-api-gateway", action="store_true", help="Do not deploy API Gateway."
-        )
+    init_options = (
+        InitOption("--wsgi", "wsgi", "Treat the given function as a WSGI app.", switch=True),
+        InitOption(
+            "--no-api-gateway", "wsgi.deploy_api_gateway", "Do not deploy API Gateway.", switch=True
+        ),
+    )
 
     def init_section(self, args: argparse.Namespace) -> str:
         if args.no_api_gateway and not args.wsgi:
@@ -44,7 +42,7 @@ class WsgiPlugin(Plugin):
             "init/wsgi.yaml.j2", enabled=args.wsgi, deploy_api_gateway=not args.no_api_gateway
         )
 
-    def parse_config(self, node: Node, config: Config) -> WsgiSettings:
+    def parse_config(self, node: Node, config: CoreSettings) -> WsgiSettings:
         entries = node.mapping(["deploy_api_gateway", "log_stages", "base_path"])
         log_stages = entries["log_stages"].strings() if "log_stages" in entries else ()
         for index, stage in enumerate(log_stages):
@@ -59,7 +57,7 @@ class WsgiPlugin(Plugin):
             base_path=_parse_base_path(node.child("base_path")),
         )
 
-    def cloudformation(self, config: Config, settings: WsgiSettings) -> Mapping[str, Any]:
+    def cloudformation(self, config: CoreSettings, settings: WsgiSettings) -> Mapping[str, Any]:
         if not settings.deploy_api_gateway:
             return {}
         from ..cloudformation import stack_description, stage_names
@@ -75,7 +73,7 @@ class WsgiPlugin(Plugin):
             )
         )
 
-    def runtime_options(self, config: Config, settings: WsgiSettings) -> Mapping[str, Any]:
+    def runtime_options(self, config: CoreSettings, settings: WsgiSettings) -> Mapping[str, Any]:
         return {"base_path": settings.base_path}
 
 

@@ -50,3 +50,12 @@ Handler = Callable[[Event, Any], Any]
 
 #: Environment variables as plain strings.
 Variables = Mapping[str, str]
+
+#: What the runtime works a request's location out from: the host, the stage, the
+#: base path, whether the path starts with the stage, and the (X-Forwarded-Proto,
+#: X-Forwarded-Port) headers.
+Place = tuple[str, str | None, str, bool, tuple[str | None, str | None]]
+
+#: The location worked out: SCRIPT_NAME, whether to strip it from the path, the URL
+#: scheme, SERVER_NAME and SERVER_PORT.
+Location = tuple[str, bool, str, str, str]

@@ -36,11 +36,13 @@ import sys
 from binascii import a2b_base64
 from io import BytesIO
 
+from .memo import remember
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from ._typing import Environ, Event
+    from ._typing import Environ, Event, Location, Place
 
 #: REST API (v1 proxy) and HTTP API payload 1.0 events.
 V1 = "v1"
@@ -98,9 +100,8 @@ def v1_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     host = environ.get("HTTP_HOST") or request_context.get("domainName") or ""
     # REST APIs send `path` encoded and without the stage; HTTP APIs (payload 1.0)
     # send it decoded and with the stage
-    http_api = event.get("version") == "1.0"
-    stage = request_context.get("stage")
-    _set_location(environ, host, event.get("path"), not http_api, stage, base_path, http_api)
+    style = _HTTP_API_PATH if event.get("version") == "1.0" else _REST_API_PATH
+    _set_location(environ, host, event.get("path"), request_context.get("stage"), base_path, style)
     parameters = event.get("multiValueQueryStringParameters") or event.get("queryStringParameters")
     environ["QUERY_STRING"] = _query(parameters, _UNRESERVED, _QUOTE) if parameters else ""
     identity = request_context.get("identity") or {}
@@ -131,9 +132,9 @@ def v2_environ(event: dict[str, Event], context: object, base_path: str) -> Envi
     domain = request_context.get("domainName") or ""
     host = environ.get("HTTP_HOST") or domain
     # Function URLs keep the path encoded; HTTP APIs decode it, despite the name rawPath
-    function_url = ".lambda-url." in domain
+    style = _ENCODED_PATH if ".lambda-url." in domain else _HTTP_API_PATH
     stage = request_context.get("stage")
-    _set_location(environ, host, event.get("rawPath"), function_url, stage, base_path, True)
+    _set_location(environ, host, event.get("rawPath"), stage, base_path, style)
     query = event.get("rawQueryString") or ""
     if query.rstrip(_VISIBLE):  # spaces or non-ASCII, left unencoded
         query = encode_path(query).translate(_REQUOTE)
@@ -155,7 +156,7 @@ def alb_environ(event: dict[str, Event], context: object, base_path: str) -> Env
     """
     environ = _new_environ(event.get("httpMethod"), event, context, event.get("requestContext"))
     host = environ.get("HTTP_HOST") or ""
-    _set_location(environ, host, event.get("path"), True, None, base_path, True)
+    _set_location(environ, host, event.get("path"), None, base_path, _ENCODED_PATH)
     parameters = event.get("multiValueQueryStringParameters") or event.get("queryStringParameters")
     environ["QUERY_STRING"] = _query(parameters, _VISIBLE, _REQUOTE) if parameters else ""
     forwarded_for = environ.get("HTTP_X_FORWARDED_FOR")
@@ -229,9 +230,8 @@ def _body(event: dict[str, Event]) -> bytes:
     return a2b_base64(body) if event.get("isBase64Encoded") else body.encode()
 
 
-# Each header name's environ key, computed once; bounded, as clients choose the names.
+# Each header name's environ key, worked out once.
 _KEYS: dict[str, str] = {}
-_KEYS_LIMIT = 1024
 
 
 def _key(name: str) -> str:
@@ -244,9 +244,7 @@ def _key(name: str) -> str:
             key = ""
         elif key != "CONTENT_TYPE":
             key = "HTTP_" + key
-    if len(_KEYS) < _KEYS_LIMIT:
-        _KEYS[name] = key
-    return key
+    return remember(_KEYS, name, key)
 
 
 def _join_repeated(environ: Environ, headers: Mapping[str, str | list[str]]) -> None:
@@ -266,30 +264,44 @@ def _joined(key: str, values: Iterable[str]) -> str:
     return ("; " if key == "HTTP_COOKIE" else ", ").join(values)
 
 
+class _PathStyle:
+    """How a trigger sends the request's path."""
+
+    __slots__ = ("encoded", "stage_in_path")
+
+    def __init__(self, *, encoded: bool, stage_in_path: bool) -> None:
+        self.encoded = encoded  # percent-encoded, as the client sent it
+        self.stage_in_path = stage_in_path  # starting with the stage prefix, when there is one
+
+
+_REST_API_PATH = _PathStyle(encoded=True, stage_in_path=False)
+_HTTP_API_PATH = _PathStyle(encoded=False, stage_in_path=True)  # payload 1.0 and 2.0
+_ENCODED_PATH = _PathStyle(encoded=True, stage_in_path=True)  # Function URLs and ALB
+
+
 def _set_location(
     environ: Environ,
     host: str,
     path: str | None,
-    encoded: bool,
     stage: str | None,
     base_path: str,
-    stage_in_path: bool,
+    style: _PathStyle,
 ) -> None:
     """Set PATH_INFO, SCRIPT_NAME (a stage prefix or base path) and the server keys.
 
-    ``path`` is the event's, percent-encoded or not; the prefix is stripped from it when
-    ``stage_in_path`` (or when it is a base path).
+    ``path`` is the event's, sent in ``style``; the prefix is stripped from it when the
+    style keeps the stage in the path (or when it is a base path).
     """
     forwarded = environ.get("HTTP_X_FORWARDED_PROTO"), environ.get("HTTP_X_FORWARDED_PORT")
-    place = host, stage, base_path, stage_in_path, forwarded
+    place: Place = host, stage, base_path, style.stage_in_path, forwarded
     try:
         prefix, strip, scheme, name, port = _PLACES[place]
     except KeyError:
-        prefix, strip, scheme, name, port = _place(place)
+        prefix, strip, scheme, name, port = remember(_PLACES, place, _place(place))
     path = path or "/"
     if not path.isascii():
         path = path.encode().decode("latin-1")
-    if encoded and "%" in path:
+    if style.encoded and "%" in path:
         path = _unquote(path)
     if strip and path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", "/"):
         path = path[len(prefix) :]
@@ -300,20 +312,15 @@ def _set_location(
     environ["SERVER_PORT"] = port
 
 
-# What _place() worked out for each host, stage and forwarding headers; bounded, as ALB
-# and custom domains pass on whatever Host the client sends.
-_PLACES: dict[tuple[Event, ...], tuple[str, bool, str, str, str]] = {}
-_PLACES_LIMIT = 256
+# What _place() worked out for each host, stage and forwarding headers (ALB and custom
+# domains pass on whatever Host the client sends).
+_PLACES: dict[Place, Location] = {}
 # hosts AWS names itself: execute-api, lambda-url and ALB endpoints
 _AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".on.aws")
 
 
-def _place(place: tuple[Event, ...]) -> tuple[str, bool, str, str, str]:
-    """The path prefix, whether to strip it, the URL scheme, server name and port.
-
-    ``place`` is ``(host, stage, base_path, stage_in_path, (X-Forwarded-Proto,
-    X-Forwarded-Port))``, the key the answer is remembered under.
-    """
+def _place(place: Place) -> Location:
+    """The path prefix, whether to strip it, the URL scheme, server name and port."""
     host, stage, base_path, stage_in_path, (proto, forwarded_port) = place
     if stage and stage != "$default" and ".execute-api." in host:
         prefix = "/" + stage  # only the execute-api host puts the stage in the URL
@@ -331,10 +338,7 @@ def _place(place: tuple[Event, ...]) -> tuple[str, bool, str, str, str]:
         name, _, port = server.rpartition(":")
     if forwarded_port:
         port = forwarded_port.rpartition(",")[2].strip()
-    found = prefix, strip, scheme, name, port or ("443" if scheme == "https" else "80")
-    if len(_PLACES) < _PLACES_LIMIT:
-        _PLACES[place] = found
-    return found
+    return prefix, strip, scheme, name, port or ("443" if scheme == "https" else "80")
 
 
 _AUTHORIZER_PRINCIPALS = (

@@ -23,6 +23,8 @@ from __future__ import annotations
 from binascii import b2a_base64
 from itertools import product
 
+from .memo import remember
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._typing import Headers, Result
@@ -119,9 +121,7 @@ def encode_body(body: bytes, content_type: str, encoded: bool) -> tuple[str, boo
         return "", False
     textual = _TEXTUAL.get(content_type)
     if textual is None:
-        textual = is_textual(content_type)
-        if len(_TEXTUAL) < 256:  # apps use a handful of content types; never grow unbounded
-            _TEXTUAL[content_type] = textual
+        textual = remember(_TEXTUAL, content_type, is_textual(content_type))
     if textual and not encoded:
         try:
             return body.decode(), False

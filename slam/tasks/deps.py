@@ -3,7 +3,7 @@
 pip installs manylinux wheels for the target runtime's Python and architecture,
 never the build machine's, and runs for a Python of the runtime's version when there
 is one, so that ``python_version`` markers choose its dependencies (see
-:mod:`.interpreters`). A requirement with no such wheel is built locally when
+:mod:`slam.build.interpreters`). A requirement with no such wheel is built locally when
 its source is pure Python, and is an error naming it otherwise. The installed files,
 with their bytecode, become ``.slam/build/deps.zip``: the base every package copies,
 so a code change never reinstalls or recompresses a dependency.
@@ -11,9 +11,7 @@ so a code change never reinstalls or recompresses a dependency.
 
 from __future__ import annotations
 
-import csv
 import importlib.metadata
-import io
 import json
 import os
 import shutil
@@ -24,22 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..atomic import write_atomically
+from ..build.archive import sha256_of
+from ..build.installed import distributions, write_installed_zip
+from ..build.interpreters import Interpreter
+from ..build.lambda_platform import LambdaPlatform
+from ..build.pip import Pip, PipResult, RequirementsFile, WheelBuild, fresh_folder
 from ..config import DEFAULT_REQUIREMENTS
 from ..errors import SlamError
-from ..files import write_atomically
-from .archive import Entry, sha256_of, write_zip
-from .bytecode import compile_sources
-from .interpreters import Interpreter
-from .lambda_platform import LambdaPlatform
-from .pip import Pip, PipResult, RequirementsFile, WheelBuild
 from .project import BuildLayout, Project, doit_path
 from .step import TaskDict, reports_failures, settings_changed
 
 DOC = "Install the requirements for Lambda's platform (into .slam/build/deps)."
 SUMMARY_NAMES = 8
-# Written by pip --target but useless in Lambda, or naming the build machine's paths.
-LEFT_OUT = ("bin/",)
-LEFT_OUT_METADATA = ("direct_url.json",)
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,7 @@ class Dependencies:
     def log(self) -> Path:
         return self.layout.logs / "deps.log"
 
-    def settings(self) -> dict[str, Any]:
+    def build_inputs(self) -> dict[str, Any]:
         """Everything besides the requirements files' content that changes the result."""
         return {
             "requirements": self.requirements,
@@ -79,19 +74,12 @@ class Dependencies:
             "runtime": self.platform.runtime,
             "architecture": self.platform.architecture,
             "pip_options": self.platform.pip_options(),
-            "pip_version": _pip_version(),
+            "pip_version": importlib.metadata.version("pip"),  # a dependency of slam
             "pip_environment": {k: v for k, v in sorted(os.environ.items()) if k[:4] == "PIP_"},
             "runtime_python": self.runtime_python.path,
             "python": sys.version.split()[0],
             "slam": __version__,
         }
-
-
-def _pip_version() -> str | None:
-    try:
-        return importlib.metadata.version("pip")
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:
@@ -105,7 +93,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
         "actions": [(install_dependencies, [deps])],
         "file_dep": [doit_path(f) for f in RequirementsFile(deps.path).files()] if exists else [],
         "targets": [doit_path(layout.deps_manifest), doit_path(layout.deps_zip)],
-        "uptodate": [settings_changed("deps", deps.settings())],
+        "uptodate": [settings_changed("deps", deps.build_inputs())],
         "meta": {"slam": {"progress": progress}},
     }
 
@@ -116,7 +104,7 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
     layout = deps.layout
     layout.build.mkdir(parents=True, exist_ok=True)
     staging = layout.build / "deps.partial"
-    _empty(staging)
+    fresh_folder(staging)
     built: list[str] = []
     if deps.path.is_file():
         deps.log.parent.mkdir(parents=True, exist_ok=True)
@@ -129,21 +117,16 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
         )
     shutil.rmtree(layout.deps, ignore_errors=True)
     staging.rename(layout.deps)
-    installed = _distributions(layout.deps)
-    _write_deps_zip(deps)
+    installed = distributions(layout.deps)
+    write_installed_zip(layout.deps, layout.deps_zip, deps.runtime_python.path)
     manifest = {"distributions": installed, "sha256": sha256_of(layout.deps_zip)}
     write_atomically(layout.deps_manifest, json.dumps(manifest, indent=2) + "\n")
     return {"summary": _summary(deps, installed, built)}
 
 
-def _empty(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-
-
 def _install(deps: Dependencies, target: Path) -> list[str]:
     """pip install into ``target``, building pure-Python wheels pip lacks; returns those."""
-    pip = Pip(deps.log, markers_for=deps.runtime_python.path)
+    pip = Pip(deps.log, deps.root, markers_for=deps.runtime_python.path)
     requirements = RequirementsFile(deps.path)
     wheel_build = WheelBuild(pip, deps.platform, requirements, deps.layout.build / "sources")
     built: list[str] = []
@@ -162,56 +145,15 @@ def _install(deps: Dependencies, target: Path) -> list[str]:
             raise _install_error(deps, result)
         attempted.add(missing)
         built.append(wheel_build.build(missing, wheels))
-        _empty(target)
+        fresh_folder(target)
 
 
 def _install_error(deps: Dependencies, result: PipResult) -> SlamError:
-    lines = "\n".join(f"  {line}" for line in result.error_lines())
     return SlamError(
-        f"pip could not install {deps.requirements} for {deps.platform}:\n{lines}",
+        f"pip could not install {deps.requirements} for {deps.platform}:\n"
+        + result.indented_errors(),
         f"pip's full output is in {deps.log}",
     )
-
-
-def _distributions(folder: Path) -> list[str]:
-    """'name version' for each installed distribution, sorted."""
-    names = (path.name.removesuffix(".dist-info") for path in folder.glob("*.dist-info"))
-    return sorted(" ".join(name.rsplit("-", 1)) for name in names)
-
-
-def _write_deps_zip(deps: Dependencies) -> None:
-    folder = deps.layout.deps
-    for cache in sorted(folder.rglob("__pycache__"), reverse=True):
-        shutil.rmtree(cache)  # a wheel's own pycs: timestamp-based, maybe another Python's
-    sources = {name: path for name, path in _installed_files(folder) if name.endswith(".py")}
-    if deps.runtime_python.path:
-        compile_sources(sources, folder, deps.runtime_python.path)
-    entries = {name: Entry.from_file(name, path) for name, path in _installed_files(folder)}
-    for name, entry in list(entries.items()):
-        if name.endswith(".dist-info/RECORD"):
-            entries[name] = _record_of_shipped(name, entry, entries)
-    partial = deps.layout.deps_zip.with_suffix(".partial")
-    write_zip(partial, entries.values())
-    partial.replace(deps.layout.deps_zip)
-
-
-def _installed_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and not name.startswith(LEFT_OUT) and path.name not in LEFT_OUT_METADATA:
-            yield name, path
-
-
-def _record_of_shipped(name: str, record: Entry, entries: dict[str, Entry]) -> Entry:
-    """A RECORD listing only the files the zip holds (not bin/ scripts naming this machine)."""
-    assert record.path is not None
-    kept = io.StringIO()
-    writer = csv.writer(kept, lineterminator="\n")
-    with record.path.open(newline="", encoding="utf-8") as file:
-        for row in csv.reader(file):
-            if row and (row[0] in entries or row[0] == name):
-                writer.writerow(row)
-    return Entry.from_bytes(name, kept.getvalue().encode())
 
 
 def _summary(deps: Dependencies, installed: list[str], built: list[str]) -> str:
@@ -226,3 +168,11 @@ def _summary(deps: Dependencies, installed: list[str], built: list[str]) -> str:
     local = f" (built here from source: {', '.join(built)})" if built else ""
     count = f"{len(installed)} package{'s' if len(installed) > 1 else ''}"
     return f"Installed {count} for {deps.platform}: {names}{local}."
+
+
+def forget_installed(layout: BuildLayout) -> None:
+    """Remove the installed dependencies and locally built wheels: the next build reinstalls."""
+    for folder in (layout.deps, layout.wheels):
+        shutil.rmtree(folder, ignore_errors=True)
+    for stamp in (layout.deps_manifest, layout.deps_zip):
+        stamp.unlink(missing_ok=True)

@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..build.entry_point import check_entry_point
-from ..config import Config
-from ..files import write_atomically
-from .archive import (
+from ..atomic import write_atomically
+from ..build.archive import (
     LAMBDA_UNZIPPED_LIMIT,
     Entry,
     check_unzipped_size,
@@ -29,10 +27,12 @@ from .archive import (
     sha256_of,
     sizes_in_zip,
 )
-from .bytecode import compile_sources
-from .interpreters import Interpreter
+from ..build.bytecode import compile_sources
+from ..build.entry_point import check_entry_point
+from ..build.interpreters import Interpreter
+from ..build.sources import Selection, project_files
+from ..config import Config
 from .project import BuildLayout, Project, doit_path
-from .sources import Selection, project_files
 from .step import TaskDict, manifest_target_exists, reports_failures, settings_changed
 
 DOC = "Build the Lambda zip (.slam/build/lambda_package.<hash>.zip)."
@@ -42,14 +42,11 @@ RUNTIME_PACKAGE = "slam_runtime"
 
 def runtime_settings(config: Config) -> dict[str, Any]:
     """What slam's runtime reads from slam_runtime/settings.json."""
-    from ..plugins import load_plugins
-
     plugins = {}
-    for plugin in load_plugins():
-        if plugin.name in config.plugins:
-            options = plugin.runtime_options(config, config.plugins[plugin.name])
-            if options is not None:
-                plugins[plugin.name] = dict(options)
+    for plugin in config.plugins:
+        options = plugin.runtime_options(config)
+        if options is not None:
+            plugins[plugin.name] = dict(options)
     return {
         "function": {"module": config.function.module, "app": config.function.app},
         "devstage": config.devstage,
@@ -72,7 +69,7 @@ class Package:
     root: Path
     files: tuple[str, ...]  # the project's, relative to root
     runtime: tuple[Path, ...]
-    settings_json: str
+    runtime_settings_json: str  # the text of slam_runtime/settings.json
     layout: BuildLayout
     runtime_python: Interpreter
     unzipped_limit: int = LAMBDA_UNZIPPED_LIMIT
@@ -86,15 +83,15 @@ class Package:
             root=config.root,
             files=tuple(project_files(config.root, selection)),
             runtime=tuple(runtime_files()),
-            settings_json=settings,
+            runtime_settings_json=settings,
             layout=project.layout,
             runtime_python=project.runtime_python,
         )
 
-    def settings(self) -> dict[str, Any]:
+    def build_inputs(self) -> dict[str, Any]:
         """Everything besides the files' content that changes the zip."""
         return {
-            "settings.json": self.settings_json,
+            "runtime_settings": self.runtime_settings_json,
             "runtime_python": self.runtime_python.path,
             "note": self.runtime_python.note,
             "python": sys.version.split()[0],
@@ -105,8 +102,8 @@ class Package:
     def entries(self) -> list[Entry]:
         entries = [Entry.from_file(name, self.root / name) for name in self.files]
         entries += [Entry.from_file(f"{RUNTIME_PACKAGE}/{p.name}", p) for p in self.runtime]
-        settings = Entry.from_bytes(f"{RUNTIME_PACKAGE}/settings.json", self.settings_json.encode())
-        return [*entries, settings]
+        settings = self.runtime_settings_json.encode()
+        return [*entries, Entry.from_bytes(f"{RUNTIME_PACKAGE}/settings.json", settings)]
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:
@@ -120,7 +117,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
         "file_dep": [doit_path(layout.deps_manifest), *(doit_path(path) for path in sources)],
         "targets": [doit_path(layout.package_manifest)],
         "uptodate": [
-            settings_changed("package", package.settings()),
+            settings_changed("package", package.build_inputs()),
             manifest_target_exists(layout.package_manifest),
         ],
         "meta": {"slam": {"progress": None}},
@@ -131,7 +128,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
 def build_package(package: Package) -> dict[str, Any]:
     """Write the zip and its manifest; returns the summary lines."""
     layout = package.layout
-    function = json.loads(package.settings_json)["function"]  # what the runtime imports
+    function = json.loads(package.runtime_settings_json)["function"]  # what the runtime imports
     check_entry_point(
         function, package.root, package.files, layout.deps_zip, package.runtime_python
     )
@@ -159,7 +156,7 @@ def build_package(package: Package) -> dict[str, Any]:
     if not python:
         manifest["note"] = package.runtime_python.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
-    return {"summary": describe(manifest, built=True)}
+    return {"summary": package_summary(manifest, built=True)}
 
 
 def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:
@@ -174,7 +171,7 @@ def read_manifest(layout: BuildLayout) -> dict[str, Any]:
     return manifest
 
 
-def describe(manifest: dict[str, Any], built: bool) -> str:
+def package_summary(manifest: dict[str, Any], built: bool) -> str:
     """The lines ``slam build`` ends with."""
     state = "has been built successfully" if built else "is up to date"
     lines = [

@@ -7,11 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..build import STATE_DIR
+from ..build.interpreters import Interpreter, interpreter_for
+from ..build.lambda_platform import LambdaPlatform
 from ..config import Config
-from .interpreters import Interpreter, interpreter_for
-from .lambda_platform import LambdaPlatform
-
-STATE_DIR = ".slam"
 
 
 @dataclass(frozen=True)
@@ -84,19 +83,15 @@ class Project:
         return cls(config, BuildLayout(config.root), platform)
 
     @property
-    def root(self) -> Path:
-        return self.config.root
-
-    @property
     def runtime_python(self) -> Interpreter:
         """A Python of the runtime's version: pip's markers and bytecode are for it."""
         return interpreter_for(self.platform.python_version)
 
 
 def doit_path(path: Path) -> str:
-    """How a task names a file: relative to the current folder when inside it, else absolute.
+    """How a task names a file: its absolute, normalised path, with ``/``.
 
-    doit compares paths as strings, so every task must spell a file the same way.
+    doit compares paths as strings, so every task must spell a file the same way; an
+    absolute path means the same file whatever folder doit runs in.
     """
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+    return Path(os.path.abspath(path)).as_posix()

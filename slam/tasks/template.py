@@ -7,15 +7,14 @@ it see an unchanged template as up to date.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cloudformation import build_template, to_json
+from ..atomic import write_atomically
+from ..cloudformation import build_template, template_json
 from ..config import Config
-from ..files import write_atomically
 from .project import Project, doit_path
 from .step import TaskDict, reports_failures, settings_changed
 
@@ -28,11 +27,7 @@ SLAM_SOURCES = (
 
 def template_sources(config: Config) -> list[Path]:
     """The files the template is made from: slam's and the enabled plugins' code."""
-    from ..plugins import load_plugins
-
-    plugins = [plugin for plugin in load_plugins() if plugin.name in config.plugins]
-    modules = {Path(inspect.getfile(type(plugin))).resolve() for plugin in plugins}
-    return [*SLAM_SOURCES, *sorted(modules)]
+    return [*SLAM_SOURCES, *sorted({plugin.source for plugin in config.plugins})]
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:
@@ -51,7 +46,7 @@ def tasks(project: Project) -> Iterator[TaskDict]:
 
 @reports_failures
 def render_template(config: Config, target: Path) -> dict[str, Any]:
-    text = to_json(build_template(config))
+    text = template_json(build_template(config))
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, text)

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from slam import __version__
+
+pytestmark = pytest.mark.slow  # runs slam in a subprocess
 
 SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
 

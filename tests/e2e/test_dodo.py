@@ -10,10 +10,16 @@ import pytest
 
 from .test_commands import slam
 
+pytestmark = pytest.mark.slow  # runs doit in a subprocess
+
 DODO = '''\
 import sys
+from pathlib import Path
 
-from slam.tasks import DOIT_CONFIG, slam_tasks
+from slam.tasks import doit_config, slam_tasks
+
+PROJECT = Path(__file__).resolve().parent
+DOIT_CONFIG = doit_config(PROJECT)
 
 
 def task_test():
@@ -22,7 +28,7 @@ def task_test():
 
 
 def task_slam():
-    yield from slam_tasks(deploy_requires=["test"])
+    yield from slam_tasks(PROJECT / "slam.yaml", deploy_requires=["test"])
 '''
 
 SLAM_YAML = """\
@@ -77,3 +83,22 @@ def test_a_failing_test_task_blocks_the_deploy_step(project: Path):
     assert ".  package" not in result.stdout
     assert not (project / ".slam" / "build" / "package.json").exists()
     assert not list((project / ".slam" / "build").glob("lambda_package.*.zip"))
+
+
+def test_doit_runs_the_dodo_file_from_another_folder(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    listed = doit(elsewhere, "-f", str(project / "dodo.py"), "list")
+    assert (listed.returncode, listed.stderr) == (0, "")
+    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert names == ["deps", "package", "template", "test"]
+    result = doit(elsewhere, "-f", str(project / "dodo.py"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [".  test", ".  deps", ".  package"]
+    assert (project / ".slam" / "build" / "package.json").is_file()
+    assert list(elsewhere.iterdir()) == []
+    # the same state, whichever folder doit runs from: slam's steps are up to date
+    # (the test task has no file_dep, so it always runs)
+    again = doit(project)
+    assert (again.returncode, again.stdout) == (0, ".  test\n-- deps\n-- package\n")

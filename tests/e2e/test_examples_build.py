@@ -13,6 +13,8 @@ import pytest
 from .test_commands import slam
 from .test_dodo import doit
 
+pytestmark = pytest.mark.slow  # runs slam and doit in subprocesses
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 INIT_ARGS = {
     "fizzbuzz": ["fizzbuzz:fizzbuzz"],
@@ -67,6 +69,7 @@ def test_fizzbuzz_builds(tmp_path: Path):
     assert "test_fizzbuzz.py" not in names
 
 
+@pytest.mark.network  # installs flask from the index
 def test_tasks_api_builds_with_flask_for_lambda(tmp_path: Path):
     folder = copy_example("tasks_api", tmp_path)
     result = slam(folder, "build")
@@ -86,7 +89,10 @@ def test_tasks_api_builds_with_flask_for_lambda(tmp_path: Path):
     }
 
 
-@pytest.mark.parametrize("name", sorted(INIT_ARGS))
+@pytest.mark.parametrize(
+    "name",
+    ["fizzbuzz", pytest.param("tasks_api", marks=pytest.mark.network)],  # flask
+)
 def test_the_examples_dodo_tests_then_packages(name: str, tmp_path: Path):
     folder = copy_example(name, tmp_path)
     listed = doit(folder, "list")

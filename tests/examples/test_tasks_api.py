@@ -35,16 +35,25 @@ def clear_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
 
 
+@pytest.fixture(scope="module")
+def moto_dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """moto, started once for this module, behind fake credentials: a DynamoDB client."""
+    with pytest.MonkeyPatch.context() as patch:
+        clear_aws_env(patch, tmp_path_factory.mktemp("aws"))
+        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        patch.delenv("AWS_SESSION_TOKEN", raising=False)
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        with mock_aws():
+            yield boto3.client("dynamodb")
+
+
 @pytest.fixture
-def dynamodb(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    """A boto3 DynamoDB client on moto, with fake credentials; no table yet."""
-    clear_aws_env(monkeypatch, tmp_path)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        yield boto3.client("dynamodb")
+def dynamodb(moto_dynamodb: Any) -> Any:
+    """The module's DynamoDB on moto, holding no table when a test starts."""
+    for name in moto_dynamodb.list_tables()["TableNames"]:
+        moto_dynamodb.delete_table(TableName=name)
+    return moto_dynamodb
 
 
 def create_table(dynamodb: Any, name: str) -> None:

@@ -20,6 +20,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+pytestmark = pytest.mark.slow  # a moto server, and the app in a subprocess
+
 TASKS_API_DIR = Path(__file__).resolve().parents[2] / "examples" / "tasks_api"
 BASIC_AUTH = "Basic " + base64.b64encode(b"miguel:python").decode()
 FAKE_AWS = {

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import argparse
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from slam import __version__
+from slam import __version__, cli, commands
 from slam.cli import main
+from slam.commands import COMMANDS, Command, Invocation, load_command
+from slam.settings import AwsOptions
 
 BUGGY_PLUGIN = """
 from slam.plugins import Plugin
@@ -46,16 +51,21 @@ def test_help_lists_the_commands_and_global_options(capsys: pytest.CaptureFixtur
         assert text in out
 
 
-def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys)
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((), "the following arguments are required: {"),
+        (("deploi",), "invalid choice: 'deploi'"),
+        (("build", "--debug"), "unrecognized arguments: --debug"),  # global options go first
+        (("--config-file",), "argument --config-file/-c: expected one argument"),
+    ],
+)
+def test_usage_errors_exit_with_2(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+):
+    code, _, err = run(capsys, *argv)
     assert code == 2
-    assert "the following arguments are required: {" in err
-
-
-def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys, "deploi")
-    assert code == 2
-    assert "invalid choice: 'deploi'" in err
+    assert message in err
 
 
 def test_user_errors_have_no_traceback_unless_debugging(
@@ -140,3 +150,56 @@ def test_template_refuses_a_clashing_user_resource(
         "slam: error: slam.yaml: aws.cfn_resources.Function: logical ID 'Function' is already "
         "used by slam's template\n"
     )
+
+
+def test_with_debug_a_plugin_that_fails_to_load_shows_where(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    install_plugin: Callable[[str, str, str], None],
+):
+    install_plugin("broken", "slam_broken", "raise RuntimeError('boom')\n")
+    code, _, err = run(capsys, "--debug", "build")
+    assert code == 1
+    assert "Traceback (most recent call last)" in err
+    assert err.endswith(
+        "slam: error: plugin 'broken' (slam_broken:plugin) failed to load: boom\n"
+        "hint: reinstall or uninstall that package\n"
+    )
+
+
+def test_a_command_is_one_module_and_one_name_in_the_registry(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    seen: list[Invocation] = []
+
+    def add_arguments(parser: argparse.ArgumentParser, plugins: object) -> None:
+        parser.add_argument("--loud", action="store_true")
+
+    def run_probe(invocation: Invocation) -> int:
+        seen.append(invocation)
+        return 7
+
+    probe = types.ModuleType("slam.commands.probe")
+    command = Command("Show what a command receives.", run_probe, add_arguments)
+    setattr(probe, "COMMAND", command)  # noqa: B010  # a module's attribute, as a command defines it
+    monkeypatch.setitem(sys.modules, "slam.commands.probe", probe)
+    monkeypatch.setattr(cli, "COMMANDS", (*COMMANDS, "probe"))
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "probe               Show what a command receives." in out
+    argv = ("-c", "other.yaml", "--region", "eu-west-1", "--profile", "ops", "probe", "--loud")
+    assert run(capsys, *argv)[0] == 7
+    (invocation,) = seen
+    assert invocation.aws == AwsOptions(region="eu-west-1", profile="ops")
+    assert invocation.config_file == Path("other.yaml")
+    assert invocation.options.loud is True
+    assert invocation.debug is False
+    assert [plugin.name for plugin in invocation.plugins] == ["wsgi", "dynamodb"]
+
+
+def test_every_module_in_slam_commands_is_a_registered_command():
+    folder = Path(commands.__file__).parent
+    modules = sorted(path.stem for path in folder.glob("*.py") if path.stem != "__init__")
+    assert sorted(COMMANDS) == modules
+    for name in COMMANDS:
+        assert isinstance(load_command(name), Command)

@@ -17,11 +17,12 @@ from slam.cloudformation import (
     api_gateway_logging_template,
     build_template,
     merge,
-    to_json,
-    to_yaml,
+    template_json,
+    template_yaml,
 )
 from slam.config import Config, config_from_text, load_config
 from slam.errors import SlamError
+from slam.plugins import load_plugins
 from slam.schema import ConfigError
 
 Edit = Callable[[str], str]
@@ -41,7 +42,7 @@ def make_config(tmp_path: Path) -> Iterator[Callable[..., Config]]:
         path = folder / "slam.yaml"
         if edit:
             path.write_text(edit(path.read_text()))
-        return load_config(path)
+        return load_config(path, load_plugins())
 
     yield make
     os.chdir(previous)
@@ -375,7 +376,7 @@ def test_the_shared_logging_stack_holds_the_role_and_the_account_setting():
 
 
 def test_cfn_lint_finds_no_errors_in_the_shared_logging_stack():
-    findings = lint(to_json(api_gateway_logging_template()))
+    findings = lint(template_json(api_gateway_logging_template()))
     assert [f"{m.rule.id} {m.message}" for m in findings] == []
 
 
@@ -653,7 +654,7 @@ def test_values_inside_policies_and_extra_resources_stay_values(
             replace("  cfn_outputs:\n", f"  cfn_outputs:\n    Odd: {{Value: {escaped}}}\n"),
         ),
     )
-    template = json.loads(to_json(build_template(config)))
+    template = json.loads(template_json(build_template(config)))
     policy = template["Resources"]["FunctionRole"]["Properties"]["Policies"][0]
     assert policy["PolicyDocument"]["Statement"][0]["Resource"] == value
     assert template["Resources"]["Topic"]["Properties"] == {"DisplayName": value}
@@ -662,17 +663,17 @@ def test_values_inside_policies_and_extra_resources_stay_values(
 
 def test_same_config_same_bytes(make_config: Callable[..., Config]):
     config = make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV))
-    assert to_json(build_template(config)) == to_json(build_template(config))
-    again = config_from_text(config.file.read_text(), config.file)
-    assert to_json(build_template(again)) == to_json(build_template(config))
+    assert template_json(build_template(config)) == template_json(build_template(config))
+    again = config_from_text(config.file.read_text(), config.file, load_plugins())
+    assert template_json(build_template(again)) == template_json(build_template(config))
 
 
 def test_yaml_output_reads_back_as_the_same_template(make_config: Callable[..., Config]):
     import yaml
 
     template = build_template(make_config(*TASKS_API, edit=edits(TASKS_TABLES, LOG_DEV)))
-    assert yaml.safe_load(to_yaml(template)) == template
-    assert json.loads(to_json(template)) == template
+    assert yaml.safe_load(template_yaml(template)) == template
+    assert json.loads(template_json(template)) == template
 
 
 def test_merge_refuses_a_logical_id_defined_twice():
@@ -685,9 +686,10 @@ def test_merge_refuses_a_logical_id_defined_twice():
 ALLOWED_WARNINGS: dict[str, str] = {}
 
 
+@pytest.mark.slow  # cfn-lint loads AWS's resource schemas
 @pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_cfn_lint_finds_no_errors(make_config: Callable[..., Config], name: str):
     argv, edit = CONFIGURATIONS[name]
-    findings = lint(to_json(build_template(make_config(*argv, edit=edit))))
+    findings = lint(template_json(build_template(make_config(*argv, edit=edit))))
     unexpected = [f"{m.rule.id} {m.message}" for m in findings if m.rule.id not in ALLOWED_WARNINGS]
     assert unexpected == []

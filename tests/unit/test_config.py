@@ -11,6 +11,7 @@ import yaml
 from slam import config as config_module
 from slam.config import Config, config_from_text, guess_runtime, load_config, logical_id
 from slam.errors import SlamError
+from slam.plugins import load_plugins
 from slam.schema import ConfigError
 
 BASE: dict[str, Any] = {
@@ -51,7 +52,7 @@ DELETE = object()
 
 
 def parse(data: Any) -> Config:
-    return config_from_text(yaml.safe_dump(data, sort_keys=False), "slam.yaml")
+    return config_from_text(yaml.safe_dump(data, sort_keys=False), "slam.yaml", load_plugins())
 
 
 def problems(data: Any) -> list[str]:
@@ -69,8 +70,8 @@ def test_base_config_is_valid_and_complete():
     assert config.environment == {"IN_LAMBDA": "1"}
     assert config.stage_environments["prod"] == {"DEBUG": "0"}
     assert config.aws.lambda_architecture == "x86_64"
-    assert config.plugin("wsgi").log_stages == ("dev",)
-    assert config.plugin("dynamodb").tables[0].hash_key == "id"
+    assert config.plugin_settings("wsgi").log_stages == ("dev",)
+    assert config.plugin_settings("dynamodb").tables[0].hash_key == "id"
     assert config.root == Path("slam.yaml").absolute().parent
 
 
@@ -86,14 +87,14 @@ def test_defaults_fill_in_what_is_left_out():
     assert config.requirements == "requirements.txt"
     assert (config.aws.lambda_timeout, config.aws.lambda_memory) == (10, 128)
     assert config.aws.lambda_runtime == guess_runtime()
-    assert config.plugins == {}
+    assert config.plugins == ()
     assert config.description == ""
 
 
 def test_sections_with_only_comments_read_as_empty():
     text = yaml.safe_dump(build(environment=DELETE, package=DELETE), sort_keys=False)
     text += "environment:\n  # KEY: value\npackage:\n  exclude:\n  include:\n"
-    config = config_from_text(text, "slam.yaml")
+    config = config_from_text(text, "slam.yaml", load_plugins())
     assert config.environment == {}
     assert config.package.exclude == ()
 
@@ -120,7 +121,7 @@ def test_environment_values_keep_the_text_written():
         "  dev: {DEBUG: true, VERBOSE: yes, TOKEN: null, OTHER: ~, RATE: 1_000}\n"
         "  prod: {DEBUG: False, VERBOSE: off, TOKEN: '', OTHER: x, RATE: -0.50}\n"
     )
-    config = config_from_text(text, "slam.yaml")
+    config = config_from_text(text, "slam.yaml", load_plugins())
     assert config.environment == {
         "VERSION": "3.10",
         "ZIP": "012345",
@@ -140,9 +141,9 @@ def test_environment_values_keep_the_text_written():
 
 def test_other_settings_still_read_numbers_and_booleans():
     text = with_variables("environment: {AB: 3}\nstage_environments: {dev: , prod: }\n")
-    config = config_from_text(text, "slam.yaml")
+    config = config_from_text(text, "slam.yaml", load_plugins())
     assert config.aws.lambda_timeout == 10
-    assert config.plugin("wsgi").deploy_api_gateway is True
+    assert config.plugin_settings("wsgi").deploy_api_gateway is True
 
 
 def test_a_shared_environment_block_merges_and_keeps_its_text():
@@ -156,7 +157,7 @@ def test_a_shared_environment_block_merges_and_keeps_its_text():
         "    <<: *common\n"
         "    VERSION: 3.20\n"
     )
-    config = config_from_text(text, "slam.yaml")
+    config = config_from_text(text, "slam.yaml", load_plugins())
     assert config.environment == {"VERSION": "3.10", "REGION_NAME": "eu"}
     assert config.stage_environments == {
         "dev": {"VERSION": "3.10", "REGION_NAME": "eu", "DEBUG": "1"},
@@ -173,7 +174,7 @@ def test_a_reused_table_definition_works():
         "    key: id\n"
         "  archive: *table\n"
     )
-    tables = config_from_text(text, "slam.yaml").plugin("dynamodb").tables
+    tables = config_from_text(text, "slam.yaml", load_plugins()).plugin_settings("dynamodb").tables
     assert [(table.name, table.hash_key) for table in tables] == [
         ("tasks", "id"),
         ("archive", "id"),
@@ -206,7 +207,7 @@ def test_a_key_yaml_reads_as_another_type_is_named_as_written(sections: str, pro
 
 def problems_in(text: str) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        config_from_text(text, "slam.yaml")
+        config_from_text(text, "slam.yaml", load_plugins())
     return [f"{message} (hint: {hint})" for message, hint in caught.value.lines()]
 
 
@@ -232,12 +233,12 @@ def test_the_variable_name_hint_gives_the_rules():
 def test_load_config_reads_the_file(tmp_path: Path):
     path = tmp_path / "slam.yaml"
     path.write_text(yaml.safe_dump(BASE))
-    assert load_config(path).file == path
+    assert load_config(path, load_plugins()).file == path
 
 
 def test_missing_file_is_a_slam_error(tmp_path: Path):
     with pytest.raises(SlamError, match="not found"):
-        load_config(tmp_path / "nope.yaml")
+        load_config(tmp_path / "nope.yaml", load_plugins())
 
 
 def test_document_must_be_a_mapping():
@@ -375,7 +376,7 @@ def test_each_mistake_names_its_key_path(changes: dict[str, Any], key: str, word
 def test_errors_carry_line_numbers_and_hints():
     text = yaml.safe_dump(build({"aws.lambda_timeout": 1000}), sort_keys=False)
     with pytest.raises(ConfigError) as caught:
-        config_from_text(text, "slam.yaml")
+        config_from_text(text, "slam.yaml", load_plugins())
     line = text.splitlines().index("  lambda_timeout: 1000") + 1
     assert caught.value.message == f"slam.yaml:{line}: aws.lambda_timeout: 1000 is out of range"
     assert caught.value.hint == "use a number of seconds from 1 to 900"

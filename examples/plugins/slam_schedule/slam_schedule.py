@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from slam.cloudformation import stage_names
-from slam.config import Config
-from slam.plugins import Plugin
+from slam.plugins import InitOption, Plugin
 from slam.schema import Node
+from slam.settings import CoreSettings
 
 EXPRESSION_RE = re.compile(r"rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\)")
 
@@ -34,14 +34,17 @@ class ScheduleSettings:
     stages: tuple[str, ...]
 
 
-class SchedulePlugin(Plugin):
+class SchedulePlugin(Plugin[ScheduleSettings]):
     name = "schedule"
     config_key = "schedule"
-
-    def add_init_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--schedule", metavar="EXPRESSION", help="Run the function on a schedule."
-        )
+    init_options = (
+        InitOption(
+            "--schedule",
+            "schedule.expression",
+            "Run the function on a schedule.",
+            metavar="EXPRESSION",
+        ),
+    )
 
     def init_section(self, args: argparse.Namespace) -> str:
         if not args.schedule:
@@ -51,7 +54,7 @@ class SchedulePlugin(Plugin):
             f"schedule:\n  expression: {json.dumps(args.schedule)}\n  stages:\n"
         )
 
-    def parse_config(self, node: Node, config: Config) -> ScheduleSettings:
+    def parse_config(self, node: Node, config: CoreSettings) -> ScheduleSettings:
         node.mapping(["expression", "stages"])
         expression = node.child("expression").string(required=True)
         if expression and not EXPRESSION_RE.fullmatch(expression):
@@ -65,7 +68,7 @@ class SchedulePlugin(Plugin):
                 node.child("stages").child(index).fail(f"{stage!r} is not a configured stage")
         return ScheduleSettings(expression, stages)
 
-    def cloudformation(self, config: Config, settings: ScheduleSettings) -> Mapping[str, Any]:
+    def cloudformation(self, config: CoreSettings, settings: ScheduleSettings) -> Mapping[str, Any]:
         resources: dict[str, Any] = {}
         for stage in stage_names(config):
             if stage.name not in settings.stages:
@@ -90,7 +93,7 @@ class SchedulePlugin(Plugin):
         return {"Resources": resources}
 
     def status_lines(
-        self, config: Config, settings: ScheduleSettings, outputs: Mapping[str, str]
+        self, config: CoreSettings, settings: ScheduleSettings, outputs: Mapping[str, str]
     ) -> list[str]:
         return [f"  Schedule: {settings.expression} on {', '.join(settings.stages)}"]
 

@@ -16,6 +16,8 @@ from slam.tasks.package import RUNTIME_SOURCE
 
 from ..conftest import OTHER_RUNTIME, RUNTIME, Project, local_requirements
 
+pytestmark = pytest.mark.slow  # builds packages: pip, bytecode and doit, in subprocesses
+
 HASH_LINE = re.compile(r"lambda_package\.([0-9a-f]{12})\.zip has been built successfully\.")
 SIZE_LINE = re.compile(r"Size: [\d.]+ (KB|MB) \([\d.]+ (KB|MB) unzipped, \d+ files\)\.")
 TAG = f"cpython-{RUNTIME.removeprefix('python').replace('.', '')}"
@@ -313,6 +315,7 @@ def test_the_size_limit_is_checked_before_zipping(project: Project):
     assert project.packages() == []
 
 
+@pytest.mark.network  # pip builds the sdist with setuptools from the index
 def test_a_pure_python_sdist_is_built_locally(project: Project, wheelhouse: Path):
     project.write(
         "requirements.txt", local_requirements(wheelhouse, "slam-test-pure==1.0", offline=False)
@@ -326,6 +329,7 @@ def test_a_pure_python_sdist_is_built_locally(project: Project, wheelhouse: Path
     assert project.package().read("slam_test_pure.py") == b'GREETING = "hello"\n'
 
 
+@pytest.mark.network  # pip builds the sdist with setuptools from the index
 def test_a_compiled_sdist_without_a_wheel_stops_the_build(project: Project, wheelhouse: Path):
     project.write(
         "requirements.txt", local_requirements(wheelhouse, "slam-test-cext==1.0", offline=False)

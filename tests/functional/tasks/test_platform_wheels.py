@@ -12,6 +12,8 @@ import pytest
 
 from ..conftest import RUNTIME, Project
 
+pytestmark = [pytest.mark.slow, pytest.mark.network]  # downloads markupsafe
+
 ELF_MACHINES = {"x86_64": 62, "aarch64": 183}  # ELF e_machine values
 
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from slam.cloudformation import build_template
 from slam.config import load_config
+from slam.plugins import load_plugins
 
 from ..conftest import Project
+
+pytestmark = pytest.mark.slow  # runs doit for each step it checks
 
 
 def template_file(project: Project) -> Path:
@@ -20,7 +25,9 @@ def test_template_command_writes_and_prints_the_template(project: Project):
     assert (result.code, result.err) == (0, "")
     written = template_file(project).read_text()
     assert result.out == written
-    assert json.loads(written) == build_template(load_config(project.root / "slam.yaml"))
+    assert json.loads(written) == build_template(
+        load_config(project.root / "slam.yaml", load_plugins())
+    )
 
 
 def test_unchanged_inputs_render_nothing(project: Project):

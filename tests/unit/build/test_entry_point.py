@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from slam.build.entry_point import check_entry_point
+from slam.build.interpreters import Interpreter
 from slam.errors import SlamError
-from slam.tasks.interpreters import Interpreter
 
 OWN_VERSION = f"{sys.version_info[0]}.{sys.version_info[1]}"
 OLDER = f"3.{sys.version_info[1] - 1}"

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from slam.config import config_from_text
+from slam.plugins import load_plugins
 from slam.plugins.dynamodb import Index, Table, Throughput
 from slam.schema import ConfigError
 
@@ -49,13 +50,17 @@ dynamodb_tables:
 
 
 def tables(section: str) -> tuple[Table, ...]:
-    return config_from_text(CORE + section, "slam.yaml").plugin("dynamodb").tables
+    return (
+        config_from_text(CORE + section, "slam.yaml", load_plugins())
+        .plugin_settings("dynamodb")
+        .tables
+    )
 
 
 def problems(tables_section: dict[str, Any]) -> list[str]:
     text = CORE + yaml.safe_dump({"dynamodb_tables": tables_section})
     with pytest.raises(ConfigError) as caught:
-        config_from_text(text, "slam.yaml")
+        config_from_text(text, "slam.yaml", load_plugins())
     return [f"{message} (hint: {hint})" for message, hint in caught.value.lines()]
 
 

@@ -1,29 +1,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from slam.cli import main
+from slam.cloudformation import build_template
 from slam.config import load_config
 from slam.errors import SlamError
 from slam.plugins import load_plugins
+from slam.tasks.package import runtime_settings
 
 NOTIFY_PLUGIN = """
 from dataclasses import dataclass
-from slam.plugins import Plugin
+from slam.plugins import InitOption, Plugin
 
 @dataclass(frozen=True)
 class NotifySettings:
     email: str
 
-class NotifyPlugin(Plugin):
+class NotifyPlugin(Plugin[NotifySettings]):
     name = "notify"
     config_key = "notify"
-
-    def add_init_arguments(self, parser):
-        parser.add_argument("--notify-email", help="Where to send alarms.")
+    init_options = (InitOption("--notify-email", "notify.email", "Where to send alarms."),)
 
     def init_section(self, args):
         if not args.notify_email:
@@ -58,7 +59,10 @@ def test_an_installed_plugin_adds_options_and_a_config_section(
     assert main(["init", "--help"]) == 0
     assert "--notify-email NOTIFY_EMAIL" in capsys.readouterr().out
     assert main(["init", "app:app", "--notify-email", "ops@example.com"]) == 0
-    assert load_config("slam.yaml").plugin("notify").email == "ops@example.com"
+    assert (
+        load_config("slam.yaml", load_plugins()).plugin_settings("notify").email
+        == "ops@example.com"
+    )
 
 
 def test_an_installed_plugin_validates_its_section(
@@ -68,7 +72,9 @@ def test_an_installed_plugin_validates_its_section(
 ):
     install_plugin("notify", "slam_notify", NOTIFY_PLUGIN)
     assert main(["init", "app:app", "--notify-email", "nobody"]) == 2
-    assert "slam: error: notify.email: 'nobody' is not an email address" in capsys.readouterr().err
+    assert (
+        "slam: error: --notify-email: 'nobody' is not an email address" in capsys.readouterr().err
+    )
 
 
 def test_without_the_plugin_its_section_is_an_unknown_key(
@@ -78,7 +84,7 @@ def test_without_the_plugin_its_section_is_an_unknown_key(
     with (project / "slam.yaml").open("a") as config:
         config.write("notify:\n  email: ops@example.com\n")
     with pytest.raises(SlamError, match=r"notify: is not a known setting"):
-        load_config("slam.yaml")
+        load_config("slam.yaml", load_plugins())
 
 
 def test_a_plugin_that_fails_to_import_is_named(install_plugin: Callable[[str, str, str], None]):
@@ -117,3 +123,46 @@ def test_a_broken_plugin_is_a_clean_cli_error(
         "slam: error: plugin 'broken' (slam_broken:plugin) failed to load: boom\n"
         "hint: reinstall or uninstall that package\n"
     )
+
+
+BARE_PLUGIN = """
+from slam.plugins import Plugin
+
+class BarePlugin(Plugin[dict]):
+    name = "bare"
+    config_key = "bare"
+
+plugin = BarePlugin()
+"""
+
+
+def test_a_plugin_that_overrides_no_hook_owns_its_section_and_adds_nothing(
+    project: Path,
+    install_plugin: Callable[[str, str, str], None],
+    capsys: pytest.CaptureFixture[str],
+):
+    assert main(["init", "app:app"]) == 0
+    without = (project / "slam.yaml").read_text()
+    capsys.readouterr()
+    install_plugin("bare", "slam_bare", BARE_PLUGIN)
+    (project / "slam.yaml").unlink()
+    assert main(["init", "app:app", "--bucket", "b-12345678"]) == 0
+    assert "bare" not in (project / "slam.yaml").read_text()
+    (project / "slam.yaml").write_text(without + "bare: {anything: [1, 2]}\n")
+    config = load_config("slam.yaml", load_plugins())
+    (enabled,) = config.plugins
+    assert enabled.settings == {"anything": [1, 2]}
+    assert enabled.cloudformation(config) == {}
+    assert enabled.runtime_options(config) is None
+    assert enabled.status_lines(config, {"ApiUrl": "https://example.com"}) == []
+    assert enabled.source == project / "site-packages" / "slam_bare.py"
+    assert build_template(config) == build_template(replace(config, plugins=()))
+    assert runtime_settings(config)["plugins"] == {}
+
+
+def test_the_same_plugin_installed_twice_counts_once(
+    install_plugin: Callable[[str, str, str], None],
+):
+    install_plugin("notify", "slam_notify", NOTIFY_PLUGIN)
+    install_plugin("notify-again", "slam_notify_again", NOTIFY_PLUGIN)
+    assert [plugin.name for plugin in load_plugins()] == ["wsgi", "dynamodb", "notify"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from slam.config import Config, config_from_text
+from slam.plugins import load_plugins
 
 SLAM_YAML = """\
 name: tasks-api
@@ -29,7 +30,7 @@ def make_config(tmp_path: Path) -> MakeConfig:
     """make_config(extra_yaml="") -> the Config of SLAM_YAML plus ``extra_yaml``."""
 
     def make(extra: str = "") -> Config:
-        return config_from_text(SLAM_YAML + extra, tmp_path / "slam.yaml")
+        return config_from_text(SLAM_YAML + extra, tmp_path / "slam.yaml", load_plugins())
 
     return make
 

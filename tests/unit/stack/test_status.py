@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from slam.config import Config, config_from_text
+from slam.plugins import load_plugins
 from slam.remote import Stack
 from slam.stack.status import (
     DeploymentStatus,
@@ -78,7 +79,7 @@ def test_the_status_of_a_function_as_the_basic_tutorial_shows_it(tmp_path: Path)
         "name: fizzbuzz\nfunction: {module: fizzbuzz, app: fizzbuzz}\n"
         "stage_environments: {dev: }\naws: {s3_bucket: fizzbuzz-j5fthi40}\n"
     )
-    config = config_from_text(text, tmp_path / "slam.yaml")
+    config = config_from_text(text, tmp_path / "slam.yaml", load_plugins())
     stack = Stack(
         STACK_ID,
         "fizzbuzz",

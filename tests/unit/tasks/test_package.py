@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from slam.config import config_from_text
-from slam.tasks.package import describe, runtime_settings
+from slam.plugins import load_plugins
+from slam.tasks.package import package_summary, runtime_settings
 
 SLAM_YAML = """\
 name: tasks-api
@@ -19,7 +20,7 @@ dynamodb_tables:
 
 
 def test_runtime_settings_follow_the_contract_with_the_runtime(tmp_path: Path):
-    config = config_from_text(SLAM_YAML, tmp_path / "slam.yaml")
+    config = config_from_text(SLAM_YAML, tmp_path / "slam.yaml", load_plugins())
     assert runtime_settings(config) == {
         "function": {"module": "tasks_api", "app": "app"},
         "devstage": "dev",
@@ -30,13 +31,13 @@ def test_runtime_settings_follow_the_contract_with_the_runtime(tmp_path: Path):
     }
 
 
-def test_describe():
+def test_package_summary():
     manifest = {"file": "lambda_package.0123456789ab.zip", "size": 1536, "unzipped_size": 4096}
     manifest["files"] = 3
-    assert describe(manifest, built=True) == (
+    assert package_summary(manifest, built=True) == (
         "lambda_package.0123456789ab.zip has been built successfully.\n"
         "Size: 1.5 KB (4.0 KB unzipped, 3 files)."
     )
-    assert describe(manifest, built=False).startswith(
+    assert package_summary(manifest, built=False).startswith(
         "lambda_package.0123456789ab.zip is up to date.\n"
     )

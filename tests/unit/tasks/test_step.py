@@ -58,6 +58,7 @@ def test_manifest_target_exists(tmp_path: Path):
     assert check() is True
     manifest.write_text("[]")
     assert check() is False
+    assert repr(check) == f"manifest_target_exists({str(manifest)!r})"  # as doit info shows it
 
 
 def test_expected_failures_become_step_failures_with_a_hint():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from slam.tasks.interpreters import Interpreter, interpreter_for
+from slam.build.interpreters import Interpreter, interpreter_for
 
 OWN_VERSION = f"{sys.version_info[0]}.{sys.version_info[1]}"
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from slam.errors import SlamError
-from slam.tasks.archive import (
+from slam.build.archive import (
     Entry,
     check_unzipped_size,
     extend_zip,
@@ -16,6 +15,7 @@ from slam.tasks.archive import (
     sizes_in_zip,
     write_zip,
 )
+from slam.errors import SlamError
 
 
 def files_in(folder: Path, contents: dict[str, str], mode: int = 0o644) -> list[Entry]:

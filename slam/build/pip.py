@@ -46,16 +46,29 @@ class PipResult:
         errors = [line for line in lines if line.startswith("ERROR:")]
         return (errors or lines)[-ERROR_LINES_SHOWN:]
 
+    def indented_errors(self) -> str:
+        """The error lines, indented to sit under slam's own message."""
+        return "\n".join(f"  {line}" for line in self.error_lines())
+
+
+def fresh_folder(folder: Path) -> Path:
+    """``folder``, emptied (or created) for pip to write into."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
 
 class Pip:
-    """Runs this Python's pip, appending everything it prints to ``log``.
+    """Runs this Python's pip in the folder ``cwd``, appending everything it prints to ``log``.
 
     With ``markers_for``, another interpreter, pip runs for that one (its ``--python``
-    option): environment markers are then evaluated for that Python's version.
+    option): environment markers are then evaluated for that Python's version. pip
+    reads a requirement's relative path (``./libs/x``) from ``cwd``.
     """
 
-    def __init__(self, log: Path, markers_for: str | None = None) -> None:
+    def __init__(self, log: Path, cwd: Path, markers_for: str | None = None) -> None:
         self.log = log
+        self.cwd = cwd
         self.options = ["--disable-pip-version-check", "--no-input"]
         if markers_for and markers_for != sys.executable:
             self.options += ["--python", markers_for]
@@ -68,7 +81,12 @@ class Pip:
             log.flush()
             start = log.tell()
             completed = subprocess.run(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False
+                command,
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                check=False,
             )
         with self.log.open(encoding="utf-8", errors="replace") as log:
             log.seek(start)
@@ -141,20 +159,20 @@ class WheelBuild:
         """Build ``spec``'s wheel into ``wheels`` if it is pure Python; returns "name version"."""
         name = requirement_name(spec)
         index = self.requirements.index_options()
-        downloads = self._fresh("sdists")
+        downloads = fresh_folder(self.scratch / "sdists")
         download = self.pip.run(
             "download", "--no-deps", "--no-binary", name, "--dest", downloads, *index, spec
         )
         if not download.ok:
             raise SlamError(
                 f"{spec} has no wheel for {self.platform}, and pip found no source "
-                "distribution to build one from:\n" + self._indent(download),
+                "distribution to build one from:\n" + download.indented_errors(),
                 f"check its name and version in {self.requirements.path.name}; "
                 f"pip's full output is in {self.pip.log}",
             )
         sdist = min(downloads.iterdir())
         version = sdist_version(sdist.name)
-        built = self._fresh("wheel")
+        built = fresh_folder(self.scratch / "wheel")
         if not self.pip.run("wheel", "--no-deps", "--wheel-dir", built, *index, sdist).ok:
             raise SlamError(
                 f"{name} {version} has no wheel for {self.platform}, and building one "
@@ -174,13 +192,3 @@ class WheelBuild:
         wheels.mkdir(parents=True, exist_ok=True)
         shutil.move(wheel, wheels / wheel.name)
         return f"{name} {version}"
-
-    def _fresh(self, name: str) -> Path:
-        folder = self.scratch / name
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        return folder
-
-    @staticmethod
-    def _indent(result: PipResult) -> str:
-        return "\n".join(f"  {line}" for line in result.error_lines())

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from slam import files
+from slam import atomic
 from slam.cli import main
 from slam.config import guess_runtime, load_config
+from slam.plugins import load_plugins
 
 DONE = (
     "The configuration file for your project has been generated. "
@@ -25,7 +26,7 @@ def init(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def test_basic_tutorial(project: Path, capsys: pytest.CaptureFixture[str]):
     assert init(capsys, "fizzbuzz:fizzbuzz") == (0, DONE, "")
-    config = load_config(project / "slam.yaml")
+    config = load_config(project / "slam.yaml", load_plugins())
     assert config.name == "fizzbuzz"
     assert (config.function.module, config.function.app) == ("fizzbuzz", "fizzbuzz")
     assert re.fullmatch(r"fizzbuzz-[a-z0-9]{8}", config.aws.s3_bucket)
@@ -35,12 +36,12 @@ def test_basic_tutorial(project: Path, capsys: pytest.CaptureFixture[str]):
     assert config.requirements == "requirements.txt"
     assert config.aws.lambda_runtime == guess_runtime()
     assert config.aws.lambda_architecture == "x86_64"
-    assert config.plugins == {}
+    assert config.plugins == ()
 
 
 def test_seed_examples(project: Path, capsys: pytest.CaptureFixture[str]):
     assert init(capsys, "fizzbuzz:fizzbuzz", "--stages", "dev,prod")[0] == 0
-    assert load_config("slam.yaml").stages == ("dev", "prod")
+    assert load_config("slam.yaml", load_plugins()).stages == ("dev", "prod")
     os.remove("slam.yaml")
     argv = [
         "tasks_api:app",
@@ -51,14 +52,14 @@ def test_seed_examples(project: Path, capsys: pytest.CaptureFixture[str]):
         "users,tasks",
     ]
     assert init(capsys, *argv) == (0, DONE, "")
-    config = load_config("slam.yaml")
+    config = load_config("slam.yaml", load_plugins())
     assert config.name == "tasks-api"
     assert config.stages == ("dev", "staging", "prod")
-    assert config.plugin("wsgi").deploy_api_gateway is True
-    assert [table.name for table in config.plugin("dynamodb").tables] == ["users", "tasks"]
+    assert config.plugin_settings("wsgi").deploy_api_gateway is True
+    assert [table.name for table in config.plugin_settings("dynamodb").tables] == ["users", "tasks"]
     assert all(
         table.hash_key == "id" and table.throughput is None
-        for table in config.plugin("dynamodb").tables
+        for table in config.plugin_settings("dynamodb").tables
     )
 
 
@@ -90,7 +91,7 @@ def test_every_option_is_written(project: Path, capsys: pytest.CaptureFixture[st
         "users",
     ]
     assert init(capsys, *argv)[0] == 0
-    config = load_config("slam.yaml")
+    config = load_config("slam.yaml", load_plugins())
     assert config.name == "My-Api"
     assert config.description == description
     assert (config.function.module, config.function.app) == ("pkg.app_module", "application")
@@ -100,19 +101,19 @@ def test_every_option_is_written(project: Path, capsys: pytest.CaptureFixture[st
     assert config.requirements == "requirements/lambda.txt"
     assert config.aws.lambda_runtime == "python3.13"
     assert config.aws.lambda_architecture == "arm64"
-    assert config.plugin("wsgi").deploy_api_gateway is False
+    assert config.plugin_settings("wsgi").deploy_api_gateway is False
 
 
 def test_name_and_bucket_come_from_the_module(project: Path, capsys: pytest.CaptureFixture[str]):
     assert init(capsys, "My_Service.main:app")[0] == 0
-    config = load_config("slam.yaml")
+    config = load_config("slam.yaml", load_plugins())
     assert config.name == "My-Service-main"
     assert re.fullmatch(r"my-service-main-[a-z0-9]{8}", config.aws.s3_bucket)
 
 
 def test_long_names_give_a_valid_bucket(project: Path, capsys: pytest.CaptureFixture[str]):
     assert init(capsys, "a" * 70 + ":app")[0] == 0
-    assert len(load_config("slam.yaml").aws.s3_bucket) == 63
+    assert len(load_config("slam.yaml", load_plugins()).aws.s3_bucket) == 63
 
 
 WSGI = ([], ["--wsgi"], ["--wsgi", "--no-api-gateway"])
@@ -129,9 +130,9 @@ def test_every_combination_writes_a_valid_file(
     project: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ):
     assert init(capsys, "app:app", *argv) == (0, DONE, "")
-    config = load_config("slam.yaml")
-    assert ("wsgi" in config.plugins) == ("--wsgi" in argv)
-    assert ("dynamodb" in config.plugins) == ("--dynamodb-tables" in argv)
+    config = load_config("slam.yaml", load_plugins())
+    assert (config.plugin_settings("wsgi") is not None) == ("--wsgi" in argv)
+    assert (config.plugin_settings("dynamodb") is not None) == ("--dynamodb-tables" in argv)
 
 
 def test_refuses_to_overwrite(project: Path, capsys: pytest.CaptureFixture[str]):
@@ -145,7 +146,7 @@ def test_refuses_to_overwrite(project: Path, capsys: pytest.CaptureFixture[str])
 def test_custom_config_file(project: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["-c", "deploy.yaml", "init", "fizzbuzz:fizzbuzz"]) == 0
     assert "Remember to add deploy.yaml to source control." in capsys.readouterr().out
-    assert load_config("deploy.yaml").name == "fizzbuzz"
+    assert load_config("deploy.yaml", load_plugins()).name == "fizzbuzz"
     assert not (project / "slam.yaml").exists()
 
 
@@ -212,7 +213,7 @@ def test_ctrl_c_while_writing_leaves_nothing_behind(
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files.os, "link", interrupted)
+    monkeypatch.setattr(atomic.os, "link", interrupted)
     code, _, err = init(capsys, "fizzbuzz:fizzbuzz")
     assert code == 130
     assert err == "slam: interrupted\n"

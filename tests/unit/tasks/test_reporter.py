@@ -3,9 +3,16 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from doit.exceptions import TaskError, TaskFailed
 
-from slam.tasks.runner import ConciseReporter, failure_error
+from slam.tasks.reporter import (
+    DEBUG_HINT,
+    ConciseReporter,
+    DebugReporter,
+    RunRecord,
+    failure_error,
+)
 from slam.tasks.step import StepFailed
 
 
@@ -38,7 +45,8 @@ def test_another_failure_names_the_step():
 
 def test_the_concise_reporter_prints_progress_and_summaries_only():
     out = io.StringIO()
-    reporter = ConciseReporter(out)
+    record = RunRecord()
+    reporter = ConciseReporter(out, record)
     deps = FakeTask("deps", {"slam": {"progress": "Installing..."}}, {"summary": "Installed."})
     package = FakeTask("package", {"slam": {"progress": None}}, {})
     user = FakeTask("test")
@@ -53,18 +61,37 @@ def test_the_concise_reporter_prints_progress_and_summaries_only():
     reporter.cleanup_error(None)
     reporter.complete_run()
     assert out.getvalue() == "Installing...\nInstalled.\n"
-    assert reporter.executed == ["deps", "package", "test"]
-    assert reporter.error is None
+    assert record.executed == ["deps", "package", "test"]
+    assert record.error is None
 
 
-def test_the_first_failure_is_kept():
-    reporter = ConciseReporter(io.StringIO())
+@pytest.mark.parametrize("make", [ConciseReporter, DebugReporter])
+def test_the_first_failure_is_kept(make: Any):
+    record = RunRecord()
+    reporter = make(io.StringIO(), record)
     reporter.add_failure(FakeTask("deps"), StepFailed("first"))
     reporter.add_failure(FakeTask("package"), StepFailed("second"))
     reporter.runtime_error("third")
-    assert reporter.error is not None
-    assert reporter.error.message == "first"
-    other = ConciseReporter(io.StringIO())
-    other.runtime_error("database is locked")
-    assert other.error is not None
-    assert other.error.message == "database is locked"
+    assert record.error is not None
+    assert record.error.message == "first"
+
+
+@pytest.mark.parametrize(("make", "hint"), [(ConciseReporter, DEBUG_HINT), (DebugReporter, None)])
+def test_a_runtime_error_alone_is_the_error(make: Any, hint: str | None):
+    record = RunRecord()
+    make(io.StringIO(), record).runtime_error("database is locked")
+    assert record.error is not None
+    assert (record.error.message, record.error.hint) == ("database is locked", hint)
+
+
+def test_the_debug_reporter_records_what_ran_and_prints_doits_own_lines():
+    out = io.StringIO()
+    record = RunRecord()
+    reporter = DebugReporter(out, record)
+    task = FakeTask("package")
+    task.actions = ["build the zip"]  # doit's own reporter names tasks that have actions
+    task.title = lambda: task.name
+    reporter.execute_task(task)
+    reporter.add_success(task)
+    assert record.executed == ["package"]
+    assert out.getvalue() == ".  package\n"

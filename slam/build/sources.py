@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..config import PackageSettings
-from .project import STATE_DIR
+from ..settings import PackageSettings
+from . import STATE_DIR
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 MARKER_FILES = ("pyvenv.cfg", "CACHEDIR.TAG")  # a virtualenv, a cache folder

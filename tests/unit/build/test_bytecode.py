@@ -5,7 +5,10 @@ import marshal
 import sys
 from pathlib import Path
 
-from slam.tasks.bytecode import compile_sources
+import pytest
+
+from slam.build.bytecode import compile_sources
+from slam.errors import SlamError
 
 TAG = sys.implementation.cache_tag
 
@@ -54,3 +57,14 @@ def test_bytecode_is_written_by_the_interpreter_named(tmp_path: Path):
     written = compile_sources({"m.py": source}, tmp_path / "out", str(python))
     assert written == [f"__pycache__/m.{TAG}.pyc"]
     assert log.read_text().split()[-1].endswith("bytecode_worker.py")
+
+
+def test_a_worker_that_fails_is_one_error_with_its_last_line(tmp_path: Path):
+    source = tmp_path / "m.py"
+    source.write_text("VALUE = 1\n")
+    (tmp_path / "out").write_text("a file where the output folder should be")
+    with pytest.raises(SlamError) as caught:
+        compile_sources({"m.py": source}, tmp_path / "out")
+    assert caught.value.message.startswith("byte-compiling the package failed: ")
+    assert "Error" in caught.value.message.splitlines()[-1]
+    assert caught.value.hint == "re-run with --debug, and report it to slam's issue tracker"

@@ -7,21 +7,15 @@ import re
 import string
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .config import (
-    ARCHITECTURES,
-    DEFAULT_MEMORY,
-    DEFAULT_REQUIREMENTS,
-    DEFAULT_TIMEOUT,
-    Config,
-    Function,
-    config_from_text,
-    guess_runtime,
-)
-from .errors import SlamError, UsageError
-from .files import write_atomically
-from .plugins import Plugin
-from .schema import ConfigError, dotted
+from ..atomic import AlreadyExists, write_atomically
+from ..config import ARCHITECTURES, DEFAULT_REQUIREMENTS, Config, config_from_text, guess_runtime
+from ..errors import EXIT_OK, UsageError
+from ..plugins import InitOption, Plugin
+from ..schema import ConfigError, dotted
+from ..settings import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Function
+from . import Command, Invocation, print_warnings
 
 FUNCTION_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_]\w*)")
 BUCKET_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -30,7 +24,8 @@ DONE = (
     "Remember to add {file} to source control."
 )
 
-# Which option set each slam.yaml key, to report init's mistakes in the user's words.
+# Which option set each of slam's own keys, to report init's mistakes in the user's words;
+# plugins declare theirs as InitOptions.
 OPTION_FOR_KEY = {
     "name": "--name",
     "description": "--description",
@@ -42,7 +37,6 @@ OPTION_FOR_KEY = {
     "aws.lambda_memory": "--memory",
     "aws.lambda_runtime": "--runtime",
     "aws.lambda_architecture": "--architecture",
-    "dynamodb_tables": "--dynamodb-tables",
 }
 
 
@@ -56,7 +50,7 @@ def function_spec(text: str) -> Function:
     return Function(match[1], match[2])
 
 
-def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) -> None:
+def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]]) -> None:
     parser.add_argument(
         "function",
         type=function_spec,
@@ -94,7 +88,16 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin]) ->
         help="The processor architecture of the function: x86_64 (default) or arm64.",
     )
     for plugin in plugins:
-        plugin.add_init_arguments(parser)
+        for option in plugin.init_options:
+            add_option(parser, option)
+
+
+def add_option(parser: argparse.ArgumentParser, option: InitOption) -> None:
+    """Add a plugin's option: ``--flag VALUE``, or a bare ``--flag`` for a switch."""
+    if option.switch:
+        parser.add_argument(option.flag, action="store_true", help=option.help)
+    else:
+        parser.add_argument(option.flag, metavar=option.metavar, help=option.help)
 
 
 def project_name(module: str) -> str:
@@ -110,8 +113,8 @@ def default_bucket(name: str) -> str:
     return f"{name.lower()[:54].rstrip('-.')}-{suffix}"
 
 
-def render_config(args: argparse.Namespace, plugins: Sequence[Plugin]) -> str:
-    from .templating import render
+def render_config(args: argparse.Namespace, plugins: Sequence[Plugin[Any]]) -> str:
+    from ..templating import render
 
     function: Function = args.function
     name = args.name or project_name(function.module)
@@ -134,33 +137,39 @@ def render_config(args: argparse.Namespace, plugins: Sequence[Plugin]) -> str:
     )
 
 
-def run(args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin]) -> Config:
+def run(invocation: Invocation) -> int:
+    config = write_config(invocation.options, invocation.config_file, invocation.plugins)
+    print_warnings(config)
+    print(DONE.format(file=invocation.options.config_file))  # as the user spelled it
+    return EXIT_OK
+
+
+def write_config(
+    args: argparse.Namespace, config_file: Path, plugins: Sequence[Plugin[Any]]
+) -> Config:
     """Write the configuration file and return what it configures."""
-    if config_file.exists():
-        raise SlamError(
-            f"{config_file} already exists",
-            "edit it, or remove it to start over (slam init never overwrites it)",
+    if config_file.exists():  # before anything else: say so, whatever else is wrong
+        raise AlreadyExists(
+            config_file, "edit it, or remove it to start over (slam init never overwrites it)"
         )
     text = render_config(args, plugins)
     try:
         config = config_from_text(text, config_file, plugins)
     except ConfigError as exc:
-        raise _in_option_terms(exc) from None
+        raise _in_option_terms(exc, plugins) from None
     write_atomically(config_file, text, overwrite=False)
     return config
 
 
-def _in_option_terms(error: ConfigError) -> UsageError:
+def _in_option_terms(error: ConfigError, plugins: Sequence[Plugin[Any]]) -> UsageError:
+    """The first problem, named by the option that set its key (the longest match)."""
     problem = error.problems[0]
     key = dotted(problem.path)
-    option = next(
-        (
-            flag
-            for prefix, flag in OPTION_FOR_KEY.items()
-            if key == prefix or key.startswith(prefix + ".")
-        ),
-        None,
-    )
-    if option is None and key.startswith("function"):
-        option = "function"
-    return UsageError(f"{option or key}: {problem.message}", problem.hint)
+    options = {**OPTION_FOR_KEY, "function": "function"}
+    options.update((option.key, option.flag) for p in plugins for option in p.init_options)
+    matching = [prefix for prefix in options if key == prefix or key.startswith(prefix + ".")]
+    option = options[max(matching, key=len)] if matching else key
+    return UsageError(f"{option}: {problem.message}", problem.hint)
+
+
+COMMAND = Command("Generate a configuration file.", run, add_arguments)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from slam.tasks.lambda_platform import LambdaPlatform
+from slam.build.lambda_platform import LambdaPlatform
 
 
 def test_amazon_linux_2_runtimes_accept_glibc_2_26_wheels_at_most():

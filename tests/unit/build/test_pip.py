@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from slam.tasks.pip import Pip, PipResult, RequirementsFile, requirement_name, sdist_version
+from slam.build.pip import (
+    Pip,
+    PipResult,
+    RequirementsFile,
+    fresh_folder,
+    requirement_name,
+    sdist_version,
+)
 
 NO_WHEEL = """\
 Looking in links: /wheels
@@ -22,6 +29,11 @@ def test_a_missing_distribution_is_recognised():
         "(from versions: none)",
         "ERROR: No matching distribution found for lxml==5.0",
     ]
+    assert result.indented_errors() == (
+        "  ERROR: Could not find a version that satisfies the requirement lxml==5.0 "
+        "(from versions: none)\n"
+        "  ERROR: No matching distribution found for lxml==5.0"
+    )
 
 
 def test_without_error_lines_the_last_lines_are_shown():
@@ -89,11 +101,19 @@ def test_index_options_are_collected_with_local_folders_made_absolute(tmp_path: 
 
 def test_pip_output_goes_to_the_log(tmp_path: Path):
     log = tmp_path / "logs" / "pip.log"
-    result = Pip(log).run("--version")
+    result = Pip(log, tmp_path).run("--version")
     assert result.ok
     assert result.output.startswith("pip ")
     text = log.read_text()
     assert text.startswith(f"$ {sys.executable} -m pip --disable-pip-version-check --no-input")
     assert text.endswith(result.output)
-    assert not Pip(log).run("no-such-command").ok
+    assert not Pip(log, tmp_path).run("no-such-command").ok
     assert "ERROR: unknown command" in log.read_text()
+
+
+def test_a_fresh_folder_is_empty_whether_or_not_it_existed(tmp_path: Path):
+    folder = tmp_path / "scratch" / "sdists"
+    assert fresh_folder(folder) == folder
+    (folder / "old.tar.gz").write_text("")
+    (folder / "unpacked").mkdir()
+    assert list(fresh_folder(folder).iterdir()) == []

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from slam.tasks.sources import Selection, glob_regex, project_files
+from slam.build.sources import Selection, glob_regex, project_files
 
 
 @pytest.mark.parametrize(

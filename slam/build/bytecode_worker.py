@@ -1,4 +1,4 @@
-"""Compile Python files to hash-based .pyc files; run by slam.tasks.bytecode as a script.
+"""Compile Python files to hash-based .pyc files; run by slam.build.bytecode as a script.
 
 It runs as ``python -I -S bytecode_worker.py``, in a fresh interpreter that imports
 almost nothing, because marshal's output depends on what else the process holds

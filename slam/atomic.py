@@ -8,6 +8,13 @@ from pathlib import Path
 from .errors import SlamError
 
 
+class AlreadyExists(SlamError):
+    """A file slam would create is already there; slam leaves it untouched."""
+
+    def __init__(self, path: Path, hint: str = "edit it, or remove it to start over") -> None:
+        super().__init__(f"{path} already exists", hint)
+
+
 def _temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
@@ -15,10 +22,9 @@ def _temporary_path(path: Path) -> Path:
 def write_atomically(path: Path, data: bytes | str, *, overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` all at once: readers see the old file or the new one.
 
-    With ``overwrite=False`` an existing file is an error and is left untouched.
+    With ``overwrite=False`` an existing file is an error (AlreadyExists) and is left
+    untouched, even one that appears while this writes.
     """
-    if not overwrite and path.exists():
-        raise SlamError(f"{path} already exists", "edit it, or remove it to start over")
     temporary = _temporary_path(path)
     content = data.encode("utf-8") if isinstance(data, str) else data
     try:
@@ -28,7 +34,7 @@ def write_atomically(path: Path, data: bytes | str, *, overwrite: bool = True) -
         else:
             os.link(temporary, path)  # fails, rather than replaces, if path appeared meanwhile
     except FileExistsError:
-        raise SlamError(f"{path} already exists", "edit it, or remove it to start over") from None
+        raise AlreadyExists(path) from None
     except FileNotFoundError:
         raise SlamError(
             f"cannot write {path}: folder {path.parent} does not exist", "create it first"

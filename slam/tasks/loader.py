@@ -1,0 +1,83 @@
+"""slam's commands run the steps through doit, embedded, printing through slam's reporter.
+
+doit reads no configuration file of the project (``config_filenames=()``) and gets
+the settings a user's dodo.py gets from :func:`slam.tasks.doit_config`: the same
+state in ``.slam/doit.sqlite3``, and tasks naming every file by its absolute path.
+Nothing here changes the process's working folder or its output streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from doit.cmd_base import TaskLoader2, get_loader
+from doit.doit_cmd import DoitMain
+from doit.loader import generate_tasks
+
+from ..config import Config
+from ..errors import SlamError
+from . import doit_config, slam_tasks
+from .project import BuildLayout
+from .reporter import DEBUG_HINT, ConciseReporter, DebugReporter, RunRecord
+
+
+class SlamLoader(TaskLoader2):  # type: ignore[misc]  # doit is untyped
+    """Hands doit slam's tasks and settings for ``config``'s project, instead of a dodo.py's."""
+
+    def __init__(self, config: Config, reporter: Any, verbosity: int) -> None:
+        super().__init__()
+        self.project_config = config
+        self.reporter = reporter
+        self.verbosity = verbosity
+
+    def load_doit_config(self) -> dict[str, Any]:
+        settings = doit_config(self.project_config.root)
+        return {**settings, "reporter": self.reporter, "verbosity": self.verbosity}
+
+    def load_tasks(self, cmd: Any, pos_args: Any) -> list[Any]:
+        return list(generate_tasks("slam", slam_tasks(self.project_config)))
+
+
+def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO) -> list[str]:
+    """Run ``steps`` (and what they depend on) for ``config``'s project.
+
+    Returns the names of the steps that ran; raises SlamError when one failed.
+    """
+    record = RunRecord()
+    reporter = DebugReporter(out, record) if debug else ConciseReporter(out, record)
+    loader = SlamLoader(config, reporter, verbosity=2 if debug else 0)
+    try:
+        code = _run_doit(loader, steps)
+    except Exception as error:  # doit's own: a damaged database, an unknown step
+        raise _doit_error(config, str(error)) from error
+    if record.error is not None:
+        raise record.error
+    if code != 0:
+        raise _doit_error(config, f"exit code {code}")
+    return list(record.executed)
+
+
+def _run_doit(loader: SlamLoader, steps: Sequence[str]) -> int:
+    """doit's ``run`` command, as ``DoitMain.run`` starts it, without the handler that
+    prints doit's own errors to stderr: they are raised, for slam to report."""
+    main = DoitMain(loader, config_filenames=())
+    commands = main.get_cmds()
+    run = commands.get_plugin("run")(
+        task_loader=get_loader(main.config, loader, commands),
+        config=main.config,
+        bin_name="slam",
+        cmds=commands,
+        opt_vals={},
+    )
+    return int(run.parse_execute(list(steps)))
+
+
+def _doit_error(config: Config, detail: str) -> SlamError:
+    layout = BuildLayout(config.root)
+    last_line = (detail.strip().splitlines() or ["no message"])[-1]
+    return SlamError(
+        f"doit could not run the build: {last_line}",
+        f"{DEBUG_HINT}; if {layout.database.relative_to(layout.root).as_posix()} is damaged, "
+        "delete it (slam rebuilds)",
+    )
