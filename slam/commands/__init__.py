@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 COMMANDS = (
     "init",
     "build",
+    "invoke",
     "template",
 )
 

@@ -1,0 +1,292 @@
+"""The commands that work on a deployment, against the local AWS.
+
+A project is built once per session by ``slam build`` (in a subprocess, as a user runs
+it); each test copies it, perhaps with another slam.yaml, and deploys the copy with
+:meth:`Account.deploy`. That is a stand-in for ``slam deploy``, which is built
+separately: it does what the command does to AWS (the package in the bucket under
+``<name>/<sha256>.zip``, the stack created from ``slam template``'s template with the
+package and stage version parameters), and is to be replaced by the real command once
+it is there. The commands themselves run in process (``slam(...)``) or, for signals and
+terminals, as a subprocess (``Account.environment``).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import http.client
+import io
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+from botocore.config import Config as BotocoreConfig
+
+from slam.cli import main
+from slam.cloudformation import stage_names
+from slam.config import Config, load_config, logical_id
+from slam.local.server import LocalAWS
+from slam.plugins import load_plugins
+from slam.stack import required_capabilities
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+RUNTIME = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+WAIT = {"Delay": 0.1, "MaxAttempts": 600}
+BASIC_AUTH = "Basic " + base64.b64encode(b"miguel:python").decode()
+
+# A function for these tests: it answers with what it was given, prints, or fails.
+PROBE = '''\
+"""Answer with the stage, version and arguments; print or fail when asked."""
+import os
+
+
+def probe(action="answer", text="", number=0, data=None):
+    if action == "fail":
+        raise ValueError(f"cannot {text}")
+    if action == "print":
+        print(text)
+        return text
+    stage, version = os.environ.get("STAGE"), os.environ.get("LAMBDA_VERSION")
+    return {"stage": stage, "version": version, "number": number, "data": data}
+'''
+PROBE_YAML = f"""\
+name: probe
+function: {{module: probe, app: probe}}
+stage_environments: {{dev: , prod: }}
+aws: {{s3_bucket: probe-packages, lambda_runtime: {RUNTIME}}}
+"""
+
+
+@pytest.fixture(scope="session")
+def local_aws() -> Iterator[LocalAWS]:
+    with LocalAWS(region=REGION) as aws:
+        yield aws
+
+
+def build(folder: Path) -> None:
+    result = subprocess.run(
+        [SLAM, "build"], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """built(name) -> a folder holding project ``name`` (``probe``, or an example's) and
+    its package, built once per session."""
+    folders: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in folders:
+            folder = tmp_path_factory.mktemp("built") / name
+            if name == "probe":
+                folder.mkdir()
+                (folder / "probe.py").write_text(PROBE)
+                (folder / "slam.yaml").write_text(PROBE_YAML)
+            else:
+                ignore = shutil.ignore_patterns(".slam", "__pycache__")
+                shutil.copytree(EXAMPLES / name, folder, ignore=ignore)
+            build(folder)
+            folders[name] = folder
+        return folders[name]
+
+    return get
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Account:
+    """The local AWS as the tests see it: boto3 clients, and the stand-in for ``slam deploy``."""
+
+    def __init__(self, aws: LocalAWS, built: Callable[[str], Path], folder: Path) -> None:
+        self.aws = aws
+        self.built = built
+        self.folder = folder
+        self._clients: dict[str, Any] = {}
+        self._copies = itertools.count(1)
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.aws.url,
+                region_name=REGION,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                config=BotocoreConfig(retries={"max_attempts": 1}, read_timeout=120),
+            )
+        return self._clients[service]
+
+    def reset(self) -> None:
+        """A clean account: nothing from the tests before."""
+        request = urllib.request.Request(f"{self.aws.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request).close()
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The environment of a ``slam`` subprocess on this account, and nothing of this
+        machine's AWS settings."""
+        kept = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+        return {**kept, **self.aws.environment, **NO_AWS_FILES}
+
+    def project(self, name: str, edit: Callable[[str], str] | None = None) -> Path:
+        """A copy of built project ``name`` (package included), its slam.yaml edited."""
+        folder = self.folder / f"{name}-{next(self._copies)}"
+        shutil.copytree(self.built(name), folder)
+        if edit is not None:
+            slam_yaml = folder / "slam.yaml"
+            slam_yaml.write_text(edit(slam_yaml.read_text()))
+        return folder
+
+    def deploy(self, project: Path, **versions: str) -> dict[str, str]:
+        """What ``slam deploy`` does to AWS, for the tests until that command exists:
+        upload the package as ``<name>/<sha256>.zip`` to the configured bucket, then
+        create the stack from ``slam template``'s template, every stage on $LATEST
+        unless ``versions`` says otherwise (by stage name), and wait. Returns the
+        stack's outputs."""
+        config = load_config(project / "slam.yaml", load_plugins())
+        (package,) = (project / ".slam" / "build").glob("lambda_package.*.zip")
+        key = f"{config.name}/{hashlib.sha256(package.read_bytes()).hexdigest()}.zip"
+        s3 = self.client("s3")
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+            s3.create_bucket(Bucket=config.aws.s3_bucket)
+        s3.put_object(Bucket=config.aws.s3_bucket, Key=key, Body=package.read_bytes())
+        template = rendered_template(project)
+        cfn = self.client("cloudformation")
+        cfn.create_stack(
+            StackName=config.name,
+            TemplateBody=template,
+            Parameters=parameters(config, key, versions),
+            Capabilities=list(required_capabilities(json.loads(template))),
+        )
+        cfn.get_waiter("stack_create_complete").wait(StackName=config.name, WaiterConfig=WAIT)
+        return self.outputs(config.name)
+
+    def publish(self, name: str, stage: str) -> str:
+        """What ``slam publish STAGE`` does: freeze $LATEST as a version, move the stage."""
+        function = self.outputs(name)["FunctionName"]
+        version = str(self.client("lambda").publish_version(FunctionName=function)["Version"])
+        cfn = self.client("cloudformation")
+        stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
+        moved = f"{logical_id(stage)}Version"
+        cfn.update_stack(
+            StackName=name,
+            UsePreviousTemplate=True,
+            Parameters=[
+                {"ParameterKey": key, "ParameterValue": version}
+                if key == moved
+                else {"ParameterKey": key, "UsePreviousValue": True}
+                for key in (p["ParameterKey"] for p in stack["Parameters"])
+            ],
+            Capabilities=["CAPABILITY_IAM"],
+        )
+        cfn.get_waiter("stack_update_complete").wait(StackName=name, WaiterConfig=WAIT)
+        return version
+
+    def outputs(self, name: str) -> dict[str, str]:
+        stack = self.client("cloudformation").describe_stacks(StackName=name)["Stacks"][0]
+        return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+
+    def name_logging_role(self) -> None:
+        """Name API Gateway's CloudWatch role for the account, as logged stages need (the
+        shared stack `slam deploy` creates for it)."""
+        role = f"arn:aws:iam::{ACCOUNT}:role/api-gateway-logs"
+        patch = [{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
+        self.client("apigateway").update_account(patchOperations=patch)
+
+    def log_groups(self) -> list[str]:
+        groups = self.client("logs").describe_log_groups()["logGroups"]
+        return sorted(group["logGroupName"] for group in groups)
+
+    def request(self, api: str, stage: str, path: str, task: dict[str, Any] | None = None) -> Any:
+        """A request through the local API Gateway to the tasks API (basic auth): its JSON."""
+        address = urlsplit(self.aws.url)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+        body = json.dumps(task).encode() if task is not None else None
+        headers = {"Authorization": BASIC_AUTH, "Content-Type": "application/json"}
+        try:
+            method = "GET" if task is None else "POST"
+            connection.request(method, f"/_aws/execute-api/{api}/{stage}{path}", body, headers)
+            response = connection.getresponse()
+            answer = response.read()
+        finally:
+            connection.close()
+        assert response.status < 300, (response.status, answer)
+        return json.loads(answer)
+
+
+NO_AWS_FILES = {
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def rendered_template(project: Path) -> str:
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert main(["-c", str(project / "slam.yaml"), "template"]) == 0
+    return output.getvalue()
+
+
+def parameters(config: Config, key: str, versions: dict[str, str]) -> list[dict[str, str]]:
+    values = {"LambdaS3Bucket": config.aws.s3_bucket, "LambdaS3Key": key}
+    for names in stage_names(config):
+        values[names.version_parameter] = versions.get(names.name, "$LATEST")
+    return [{"ParameterKey": name, "ParameterValue": value} for name, value in values.items()]
+
+
+@pytest.fixture(scope="module")
+def account(
+    local_aws: LocalAWS, built: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
+) -> Account:
+    """The account for a module's tests, clean when the module starts."""
+    account = Account(local_aws, built, tmp_path_factory.mktemp("projects"))
+    account.reset()
+    return account
+
+
+@pytest.fixture
+def aws_environment(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
+    """slam in process reaches the local AWS, and nothing of this machine's AWS settings."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    for name, value in {**account.aws.environment, **NO_AWS_FILES}.items():
+        monkeypatch.setenv(name, value)
+
+
+Slam = Callable[..., Result]
+
+
+@pytest.fixture
+def slam(aws_environment: None, capsys: pytest.CaptureFixture[str]) -> Slam:
+    """slam(project, *argv) -> what ``slam -c project/slam.yaml *argv`` did, in process."""
+
+    def run(project: Path, *argv: str) -> Result:
+        capsys.readouterr()
+        code = main(["-c", str(project / "slam.yaml"), *argv])
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
