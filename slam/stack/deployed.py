@@ -2,7 +2,8 @@
 
 They name a stage (``--stage``, default the devstage), read the stack with one
 DescribeStacks, and take from it the function, the version the stage's alias points at
-and the REST API in front of it.
+and the REST API in front of it; and, for ``logs`` and ``delete``, where AWS writes
+their logs.
 """
 
 from __future__ import annotations
@@ -69,3 +70,13 @@ def deployed_stage(
     return DeployedStage(
         names.name, version, function_name, stack.outputs.get(API_ID_OUTPUT) or None
     )
+
+
+def function_log_group(function_name: str) -> str:
+    """Where Lambda writes the function's logs, every version's."""
+    return f"/aws/lambda/{function_name}"
+
+
+def api_log_groups_prefix(api_id: str) -> str:
+    """What the names of the REST API's execution log groups, one per stage, start with."""
+    return f"API-Gateway-Execution-Logs_{api_id}/"

@@ -20,9 +20,11 @@ import io
 import itertools
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -290,3 +292,32 @@ def slam(aws_environment: None, capsys: pytest.CaptureFixture[str]) -> Slam:
         return Result(code, out, err)
 
     return run
+
+
+class Lines:
+    """A subprocess's output, line by line, read in a thread so a test can wait for one."""
+
+    def __init__(self, stream: Any) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        """The first line (not seen yet) that holds ``text``; the ones before it are kept."""
+        while True:
+            line = self.lines.get(timeout=timeout)
+            self.seen.append(line)
+            if text in line:
+                return line
+
+    def rest(self) -> list[str]:
+        """Every line seen, once the stream has ended."""
+        self._thread.join(timeout=60)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return self.seen

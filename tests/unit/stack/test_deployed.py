@@ -10,8 +10,10 @@ from slam.errors import SlamError, UsageError
 from slam.remote import Stack
 from slam.stack.deployed import (
     DeployedStage,
+    api_log_groups_prefix,
     chosen_stage,
     deployed_stage,
+    function_log_group,
 )
 
 from .conftest import STACK_ID
@@ -83,3 +85,10 @@ def test_a_stage_the_stack_does_not_have_yet_says_to_deploy(config: Config):
             "`slam deploy` adds the stages of slam.yaml to stack tasks-api",
         )
     ]
+
+
+def test_where_the_logs_are():
+    assert function_log_group("fizzbuzz-Function-1CUMOX2834PA0") == (
+        "/aws/lambda/fizzbuzz-Function-1CUMOX2834PA0"
+    )
+    assert api_log_groups_prefix("a1b2c3d4e5") == "API-Gateway-Execution-Logs_a1b2c3d4e5/"
