@@ -33,6 +33,7 @@ COMMANDS = (
     "init",
     "build",
     "invoke",
+    "delete",
     "logs",
     "template",
 )
