@@ -14,6 +14,9 @@ Where this reaches into moto (checked against moto 5.2.5):
 - ``moto.awslambda.responses.LambdaResponse.invoke`` and ``.invoke_async``: replaced by
   :func:`invoke_response` and :func:`invoke_async_response` (moto dispatches the
   ``Invoke`` action to the method of that name).
+- ``moto.core.responses.BaseResponse._enrich_response``, as ``LambdaResponse``'s: wrapped,
+  so that ``Invoke``'s answer keeps the request ID its invocation logs (moto gives every
+  answer a new one).
 - ``moto.awslambda.models.LambdaBackend.delete_function``: wrapped, so that deleting a
   function or a version stops its workers.
 - ``moto.awslambda.models.LambdaBackend.add_permission``: wrapped, so that a qualifier
@@ -33,6 +36,7 @@ import functools
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -48,6 +52,8 @@ log = logging.getLogger("slam.local")
 FUNCTIONS = Functions()
 # Lambda's limit on a synchronous request.
 REQUEST_LIMIT = 6 * 1024 * 1024
+# The header naming the request, which Invoke's answer shares with the invocation's log.
+REQUEST_ID = "x-amzn-requestid"
 _log_lock = threading.Lock()
 # the URLs of the servers running in this process, the latest last: what workers call
 _servers: list[str] = []
@@ -147,10 +153,10 @@ def check_runtime(version: FunctionVersion) -> None:
         raise _errors()[2](str(error)) from None
 
 
-def run(target: Target, payload: bytes) -> Future[Invocation]:
+def run(target: Target, payload: bytes, request_id: str | None = None) -> Future[Invocation]:
     """Start an invocation; its log lands in CloudWatch Logs when it ends."""
     check_runtime(target.version)
-    future = FUNCTIONS.submit(target.version, payload, target.invoked_arn)
+    future = FUNCTIONS.submit(target.version, payload, target.invoked_arn, None, request_id)
     future.add_done_callback(_record)
     return future
 
@@ -200,16 +206,18 @@ def invoke_response(response: Any) -> tuple[int, dict[str, str], bytes]:
     target = resolve(response.current_account, response.region, reference, qualifier)
     payload = _payload(response, REQUEST_LIMIT)
     kind = response.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
-    # moto takes the status from the headers
+    request_id = str(uuid.uuid4())
+    # moto takes the status from the headers; the invocation's ID is the request's, as on AWS
     if kind == "DryRun":
-        return 204, {"status": "204"}, b""
-    future = run(target, payload)
+        return 204, {"status": "204", REQUEST_ID: request_id}, b""
+    future = run(target, payload, request_id)
     if kind == "Event":
-        return 202, {"status": "202"}, b""
+        return 202, {"status": "202", REQUEST_ID: request_id}, b""
     invocation = future.result()
     headers = {
         "Content-Type": "application/json",
         "X-Amz-Executed-Version": invocation.version.version,
+        REQUEST_ID: request_id,
     }
     if invocation.function_error:
         headers["X-Amz-Function-Error"] = "Unhandled"
@@ -222,8 +230,9 @@ def invoke_async_response(response: Any) -> tuple[int, dict[str, str], bytes]:
     """``InvokeAsync`` (deprecated by AWS): an ``Event`` invocation of ``$LATEST``."""
     reference = unquote(response.path.rstrip("/").rsplit("/", 2)[-2])
     target = resolve(response.current_account, response.region, reference)
-    run(target, _payload(response, REQUEST_LIMIT))
-    return 202, {"status": "202"}, json.dumps({"Status": 202}).encode()
+    request_id = str(uuid.uuid4())
+    run(target, _payload(response, REQUEST_LIMIT), request_id)
+    return 202, {"status": "202", REQUEST_ID: request_id}, json.dumps({"Status": 202}).encode()
 
 
 def _retiring(delete: Callable[..., None]) -> Callable[..., None]:
@@ -250,12 +259,29 @@ def _qualifying(add: Callable[..., Any]) -> Callable[..., Any]:
     return add_permission
 
 
+def _keeping_request_id(enrich: Callable[..., Any]) -> Callable[..., Any]:
+    """moto gives every answer a new request ID; Invoke's is its invocation's."""
+
+    def enrich_response(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
+        given = headers.get(REQUEST_ID)
+        headers, body = enrich(headers, body)
+        if given:
+            headers[REQUEST_ID] = given
+        return headers, body
+
+    enrich_response.slam_local = True  # type: ignore[attr-defined]
+    return enrich_response
+
+
 def install() -> None:
     from moto.awslambda.models import LambdaBackend
     from moto.awslambda.responses import LambdaResponse
 
     LambdaResponse.invoke = invoke_response  # type: ignore[method-assign]
     LambdaResponse.invoke_async = invoke_async_response  # type: ignore[method-assign]
+    responses: Any = LambdaResponse
+    if not getattr(responses._enrich_response, "slam_local", False):
+        responses._enrich_response = staticmethod(_keeping_request_id(responses._enrich_response))
     backend: Any = LambdaBackend
     if not getattr(backend.delete_function, "slam_local", False):
         backend.delete_function = _retiring(backend.delete_function)
