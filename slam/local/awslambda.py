@@ -7,7 +7,8 @@ CloudWatch Logs. ``RequestResponse`` answers with the payload, ``FunctionError:
 Unhandled`` for an error, ``X-Amz-Executed-Version``, and with ``LogType=Tail`` the log's
 last 4 KB; ``Event`` answers 202 at once and runs in the background; ``DryRun`` answers
 204 and runs nothing. A request over 6 MB is ``RequestEntityTooLargeException``, one
-that is not JSON ``InvalidRequestContentException``.
+that is not JSON ``InvalidRequestContentException``. An update of a function's code or
+configuration stops its warm workers.
 
 Where this reaches into moto (checked against moto 5.2.5):
 
@@ -19,6 +20,9 @@ Where this reaches into moto (checked against moto 5.2.5):
   answer a new one).
 - ``moto.awslambda.models.LambdaBackend.delete_function``: wrapped, so that deleting a
   function or a version stops its workers.
+- ``moto.awslambda.models.LambdaBackend.update_function_code`` and
+  ``.update_function_configuration``: wrapped, so that an update stops the warm workers
+  of ``$LATEST`` at once.
 - ``moto.awslambda.models.LambdaBackend.add_permission``: wrapped, so that a qualifier
   given in the function name (``fn:dev``, an alias ARN) qualifies the statement's
   ``Resource``, as on AWS (moto records the unqualified ARN).
@@ -249,6 +253,22 @@ def _retiring(delete: Callable[..., None]) -> Callable[..., None]:
     return delete_function
 
 
+def _replacing_latest(update: Callable[..., Any]) -> Callable[..., Any]:
+    """An update of ``$LATEST``'s code or configuration retires its warm workers at once,
+    as Lambda retires its environments, rather than at their next invocation."""
+
+    @functools.wraps(update)
+    def update_function(backend: Any, function_name: str, qualifier: Any, body: Any) -> Any:
+        answer = update(backend, function_name, qualifier, body)
+        name, _ = split_qualifier(function_name)
+        function = backend.get_function(name)
+        FUNCTIONS.retire(function.account_id, function.region, function.function_name, "$LATEST")
+        return answer
+
+    update_function.slam_local = True  # type: ignore[attr-defined]
+    return update_function
+
+
 def _qualifying(add: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(add)
     def add_permission(backend: Any, function_name: str, qualifier: str | None, raw: str) -> Any:
@@ -287,6 +307,9 @@ def install() -> None:
         backend.delete_function = _retiring(backend.delete_function)
     if not getattr(backend.add_permission, "slam_local", False):
         backend.add_permission = _qualifying(backend.add_permission)
+    for name in ("update_function_code", "update_function_configuration"):
+        if not getattr(getattr(backend, name), "slam_local", False):
+            setattr(backend, name, _replacing_latest(getattr(backend, name)))
 
 
 def started(url: str) -> None:
