@@ -8,7 +8,8 @@ Unhandled`` for an error, ``X-Amz-Executed-Version``, and with ``LogType=Tail`` 
 last 4 KB; ``Event`` answers 202 at once and runs in the background; ``DryRun`` answers
 204 and runs nothing. A request over 6 MB is ``RequestEntityTooLargeException``, one
 that is not JSON ``InvalidRequestContentException``. An update of a function's code or
-configuration stops its warm workers.
+configuration stops its warm workers. ``AddPermission`` answers 201, and
+``PublishVersion`` refuses a ``CodeSha256`` other than ``$LATEST``'s, as on AWS.
 
 Where this reaches into moto (checked against moto 5.2.5):
 
@@ -18,6 +19,9 @@ Where this reaches into moto (checked against moto 5.2.5):
 - ``moto.core.responses.BaseResponse._enrich_response``, as ``LambdaResponse``'s: wrapped,
   so that ``Invoke``'s answer keeps the request ID its invocation logs (moto gives every
   answer a new one).
+- ``moto.awslambda.responses.LambdaResponse.add_permission``: wrapped, to answer 201.
+- ``moto.awslambda.responses.LambdaResponse.publish_version``: wrapped, to check
+  ``CodeSha256`` against ``LambdaFunction.code_sha_256`` (moto ignores it).
 - ``moto.awslambda.models.LambdaBackend.delete_function``: wrapped, so that deleting a
   function or a version stops its workers.
 - ``moto.awslambda.models.LambdaBackend.update_function_code`` and
@@ -279,6 +283,40 @@ def _qualifying(add: Callable[..., Any]) -> Callable[..., Any]:
     return add_permission
 
 
+def _created(add: Callable[..., Any]) -> Callable[..., Any]:
+    """``AddPermission`` answers 201, as on AWS, where moto answers 200."""
+
+    @functools.wraps(add)
+    def add_permission(response: Any) -> tuple[int, dict[str, str], str]:
+        return 201, {"status": "201"}, add(response)
+
+    add_permission.slam_local = True  # type: ignore[attr-defined]
+    return add_permission
+
+
+def _code_checked(publish: Callable[..., Any]) -> Callable[..., Any]:
+    """``PublishVersion`` refuses a ``CodeSha256`` that is not ``$LATEST``'s, as on AWS:
+    the version published is the code the caller deployed, or nothing."""
+
+    @functools.wraps(publish)
+    def publish_version(response: Any) -> Any:
+        from moto.awslambda.exceptions import PreconditionFailedException
+
+        expected = response._get_param("CodeSha256")
+        if expected:
+            name, _ = split_qualifier(unquote(response.path.split("/")[-2]))
+            current = response.backend.get_function(name).code_sha_256
+            if expected != current:
+                raise PreconditionFailedException(
+                    f"CodeSHA256 ({expected}) is different from current CodeSHA256 in $LATEST "
+                    f"({current}). Please try again with the current CodeSHA256."
+                )
+        return publish(response)
+
+    publish_version.slam_local = True  # type: ignore[attr-defined]
+    return publish_version
+
+
 def _keeping_request_id(enrich: Callable[..., Any]) -> Callable[..., Any]:
     """moto gives every answer a new request ID; Invoke's is its invocation's."""
 
@@ -302,6 +340,10 @@ def install() -> None:
     responses: Any = LambdaResponse
     if not getattr(responses._enrich_response, "slam_local", False):
         responses._enrich_response = staticmethod(_keeping_request_id(responses._enrich_response))
+    if not getattr(responses.add_permission, "slam_local", False):
+        responses.add_permission = _created(responses.add_permission)
+    if not getattr(responses.publish_version, "slam_local", False):
+        responses.publish_version = _code_checked(responses.publish_version)
     backend: Any = LambdaBackend
     if not getattr(backend.delete_function, "slam_local", False):
         backend.delete_function = _retiring(backend.delete_function)
