@@ -22,6 +22,7 @@ EXTENSIONS: tuple[str, ...] = (
     "slam.local.cloudformation",
     "slam.local.awslambda",
     "slam.local.apigateway",
+    "slam.local.logs",
 )
 
 WsgiApp = Callable[..., Any]
