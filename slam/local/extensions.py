@@ -23,6 +23,7 @@ EXTENSIONS: tuple[str, ...] = (
     "slam.local.awslambda",
     "slam.local.apigateway",
     "slam.local.logs",
+    "slam.local.s3",
 )
 
 WsgiApp = Callable[..., Any]
