@@ -36,6 +36,8 @@ Where this reaches into moto (checked against moto 5.2.5):
 - ``moto.awslambda.utils.get_backend`` to find a function, and
   ``moto.logs.models.logs_backends`` (``ensure_log_group``, ``ensure_log_stream``,
   ``put_log_events``) to write the log.
+- ``moto.awslambda.exceptions``: ``LambdaClientError`` (subclassed for Invoke's own
+  errors), ``InvalidParameterValueException`` and ``PreconditionFailedException``.
 """
 
 from __future__ import annotations
