@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -206,12 +205,14 @@ def test_no_worker_is_left_once_the_server_stops(account: Account, fizzbuzz: str
 
 def test_deleting_the_stack_stops_its_workers(account: Account, fizzbuzz: str):
     account.invoke(fizzbuzz, {"kwargs": {"number": 3}}, Qualifier="dev")
-    assert worker_processes()
+    assert worker_processes(fizzbuzz)
     account.cfn.delete_stack(StackName="fizzbuzz")
     account.wait("fizzbuzz", "stack_delete_complete")
+    assert worker_processes(fizzbuzz) == set()
     with pytest.raises(account.lam.exceptions.ResourceNotFoundException):
         account.invoke(fizzbuzz, {"kwargs": {"number": 3}}, Qualifier="dev")
-    assert not re.search(fizzbuzz, str(account.lam.list_functions()["Functions"]))
+    functions = account.lam.list_functions()["Functions"]
+    assert fizzbuzz not in [function["FunctionName"] for function in functions]
 
 
 def _previous(account: Account, stack: str) -> list[dict[str, object]]:
