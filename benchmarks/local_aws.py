@@ -2,6 +2,9 @@
 
 - start: from launching ``python -m slam.local.aws`` to its first answer (an STS call),
   next to a bare ``python -c pass`` (goal: first answer within 3 s);
+- first stack: creating examples/tasks_api's stack (its ``slam template``) on a local AWS
+  just started, until ``CREATE_COMPLETE``, next to creating it again once deleted: moto
+  loads what the resources need on first use;
 - warm invoke: ``Invoke`` of a function whose worker is running, minus the handler's own
   time (the handler called in this process), next to a ``GetFunction`` round trip that
   runs no code (goal: under 20 ms over the handler);
@@ -15,7 +18,9 @@ Prints tables; the numbers depend on the machine, so nothing here passes or fail
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import statistics
 import subprocess
@@ -25,17 +30,21 @@ import textwrap
 import time
 import urllib.request
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 
+from slam.cli import main as slam_main
 from slam.local.runtimes import runtime_libraries
 from slam.local.server import LocalAWS
 from slam.local.worker import PYTHON_OPTIONS
 
 START_RUNS = 5
+STACK_RUNS = 3
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WARM_RUNS = 50
 COLD_RUNS = 10
 RUNTIME = f"python{sys.version_info[0]}.{sys.version_info[1]}"
@@ -76,32 +85,100 @@ def median_ms(
     return statistics.median(times) * 1000
 
 
+@contextlib.contextmanager
+def launched() -> Iterator[str]:
+    """``python -m slam.local.aws`` on a free port, from its launch: its URL once printed."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "slam.local.aws", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().split(" at ")[1].split(". ")[0]
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def start_seconds() -> tuple[float, float]:
     """Launch to first answer of the local AWS, and of a bare Python, medians in seconds."""
     identity = b"Action=GetCallerIdentity&Version=2011-06-15"
     signed = "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/sts/aws4_request, Signature=x"
 
     def first_answer() -> None:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "slam.local.aws", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            url = server.stdout.readline().split(" at ")[1].split(". ")[0]
+        with launched() as url:
             request = urllib.request.Request(
                 url + "/", data=identity, headers={"Authorization": signed}
             )
             with urllib.request.urlopen(request) as answer:
                 answer.read()
-        finally:
-            server.terminate()
-            server.wait()
 
     bare = median_ms(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), START_RUNS)
     return median_ms(first_answer, START_RUNS) / 1000, bare / 1000
+
+
+def tasks_api_template(folder: Path) -> str:
+    """``slam template`` of examples/tasks_api."""
+    (folder / "slam.yaml").write_text((EXAMPLES / "tasks_api" / "slam.yaml").read_text())
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert slam_main(["-c", str(folder / "slam.yaml"), "template"]) == 0
+    return output.getvalue()
+
+
+def stack_seconds(template: str) -> tuple[float, float]:
+    """The tasks_api stack created on a local AWS just started, and created again once
+    deleted: medians in seconds, each to CREATE_COMPLETE."""
+    firsts, agains = [], []
+    for _ in range(STACK_RUNS):
+        with launched() as url:
+            s3 = boto3.client("s3", **options(url))
+            s3.create_bucket(Bucket="packages")
+            s3.put_object(Bucket="packages", Key="package.zip", Body=package(APPS["trivial"]))
+            cfn = boto3.client("cloudformation", **options(url))
+            seconds, stack_id = created(cfn, template)
+            firsts.append(seconds)
+            cfn.delete_stack(StackName=stack_id)
+            settled(cfn, stack_id)
+            agains.append(created(cfn, template)[0])
+    return statistics.median(firsts), statistics.median(agains)
+
+
+def created(cfn: Any, template: str) -> tuple[float, str]:
+    """Seconds from CreateStack to CREATE_COMPLETE, and the stack's ID."""
+    start = time.perf_counter()
+    stack_id = cfn.create_stack(
+        StackName="tasks-api",
+        TemplateBody=template,
+        Capabilities=["CAPABILITY_IAM"],
+        Parameters=[
+            {"ParameterKey": "LambdaS3Bucket", "ParameterValue": "packages"},
+            {"ParameterKey": "LambdaS3Key", "ParameterValue": "package.zip"},
+        ],
+    )["StackId"]
+    status = settled(cfn, stack_id)
+    assert status == "CREATE_COMPLETE", status
+    return time.perf_counter() - start, str(stack_id)
+
+
+def settled(cfn: Any, stack_id: str) -> str:
+    """The stack's status once its operation is over."""
+    while True:
+        (stack,) = cfn.describe_stacks(StackName=stack_id)["Stacks"]
+        if not stack["StackStatus"].endswith("_IN_PROGRESS"):
+            return str(stack["StackStatus"])
+        time.sleep(0.02)
+
+
+def options(url: str) -> dict[str, Any]:
+    return {
+        "endpoint_url": url,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
 
 
 def import_ms(source: str, runtime_dir: Path) -> float:
@@ -217,29 +294,47 @@ def gateway_row(aws: LocalAWS, clients: dict[str, Any]) -> tuple[float, float]:
 
 def main() -> None:
     started, bare = start_seconds()
+    with tempfile.TemporaryDirectory() as folder:
+        template = tasks_api_template(Path(folder))
+    first_stack, again = stack_seconds(template)
+    resources = len(json.loads(template)["Resources"])
     with LocalAWS() as aws, tempfile.TemporaryDirectory() as folder:
-        options = {
-            "endpoint_url": aws.url,
-            "region_name": "us-east-1",
-            "aws_access_key_id": "testing",
-            "aws_secret_access_key": "testing",
-        }
         clients: dict[str, Any] = {
-            name: boto3.client(name, **options) for name in ("lambda", "apigateway", "iam")
+            name: boto3.client(name, **options(aws.url)) for name in ("lambda", "apigateway", "iam")
         }
         clients["role"] = clients["iam"].create_role(
             RoleName="bench", AssumeRolePolicyDocument="{}"
         )["Role"]["Arn"]
         rows = invoke_rows(aws, clients, runtime_libraries(Path(folder, "runtime")))
         request, invoke = gateway_row(aws, clients)
-    print_tables(started, bare, rows, request, invoke)
+    print_tables(Figures(started, bare, first_stack, again, resources), rows, request, invoke)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The start's figures, in seconds: first answer, bare Python, first and later stack
+    (of so many resources)."""
+
+    started: float
+    bare: float
+    first_stack: float
+    again: float
+    resources: int
 
 
 def print_tables(
-    started: float, bare: float, rows: list[tuple[Any, ...]], request: float, invoke: float
+    figures: Figures, rows: list[tuple[Any, ...]], request: float, invoke: float
 ) -> None:
     print(f"local AWS, Python {RUNTIME[6:]}; medians; baselines measured in the same run")
-    print(f"start to first answer: {started:.2f} s (goal: under 3 s); python -c pass: {bare:.2f} s")
+    print(
+        f"start to first answer: {figures.started:.2f} s (goal: under 3 s);"
+        f" python -c pass: {figures.bare:.2f} s"
+    )
+    print(
+        f"first stack (tasks_api, {figures.resources} resources) on a server just started:"
+        f" {figures.first_stack:.2f} s; the same stack once more: {figures.again:.2f} s"
+        f" ({figures.first_stack / figures.again:.1f}x)"
+    )
     print()
     print(f"{'app':<16}{'handler ms':>11}{'warm ms':>9}{'- handler':>11}{'GetFunction':>13}"
           f"{'cold ms':>9}{'import ms':>11}{'- both':>8}")  # fmt: skip

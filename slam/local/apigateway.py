@@ -22,6 +22,8 @@ Where this reaches into moto (checked against moto 5.2.5):
   an API keeps the binary media types it is created with (``RestAPI.binaryMediaTypes``).
 - ``moto.logs.models.logs_backends``: ``ensure_log_group``, ``ensure_log_stream`` and
   ``put_log_events`` for the execution log.
+- ``moto.apigateway.exceptions.BadRequestException`` (raised) and
+  ``moto.awslambda.exceptions.LambdaClientError`` (caught).
 """
 
 from __future__ import annotations

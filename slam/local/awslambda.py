@@ -7,15 +7,26 @@ CloudWatch Logs. ``RequestResponse`` answers with the payload, ``FunctionError:
 Unhandled`` for an error, ``X-Amz-Executed-Version``, and with ``LogType=Tail`` the log's
 last 4 KB; ``Event`` answers 202 at once and runs in the background; ``DryRun`` answers
 204 and runs nothing. A request over 6 MB is ``RequestEntityTooLargeException``, one
-that is not JSON ``InvalidRequestContentException``.
+that is not JSON ``InvalidRequestContentException``. An update of a function's code or
+configuration stops its warm workers. ``AddPermission`` answers 201, and
+``PublishVersion`` refuses a ``CodeSha256`` other than ``$LATEST``'s, as on AWS.
 
 Where this reaches into moto (checked against moto 5.2.5):
 
 - ``moto.awslambda.responses.LambdaResponse.invoke`` and ``.invoke_async``: replaced by
   :func:`invoke_response` and :func:`invoke_async_response` (moto dispatches the
   ``Invoke`` action to the method of that name).
+- ``moto.core.responses.BaseResponse._enrich_response``, as ``LambdaResponse``'s: wrapped,
+  so that ``Invoke``'s answer keeps the request ID its invocation logs (moto gives every
+  answer a new one).
+- ``moto.awslambda.responses.LambdaResponse.add_permission``: wrapped, to answer 201.
+- ``moto.awslambda.responses.LambdaResponse.publish_version``: wrapped, to check
+  ``CodeSha256`` against ``LambdaFunction.code_sha_256`` (moto ignores it).
 - ``moto.awslambda.models.LambdaBackend.delete_function``: wrapped, so that deleting a
   function or a version stops its workers.
+- ``moto.awslambda.models.LambdaBackend.update_function_code`` and
+  ``.update_function_configuration``: wrapped, so that an update stops the warm workers
+  of ``$LATEST`` at once.
 - ``moto.awslambda.models.LambdaBackend.add_permission``: wrapped, so that a qualifier
   given in the function name (``fn:dev``, an alias ARN) qualifies the statement's
   ``Resource``, as on AWS (moto records the unqualified ARN).
@@ -25,6 +36,8 @@ Where this reaches into moto (checked against moto 5.2.5):
 - ``moto.awslambda.utils.get_backend`` to find a function, and
   ``moto.logs.models.logs_backends`` (``ensure_log_group``, ``ensure_log_stream``,
   ``put_log_events``) to write the log.
+- ``moto.awslambda.exceptions``: ``LambdaClientError`` (subclassed for Invoke's own
+  errors), ``InvalidParameterValueException`` and ``PreconditionFailedException``.
 """
 
 from __future__ import annotations
@@ -33,6 +46,7 @@ import functools
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -48,6 +62,8 @@ log = logging.getLogger("slam.local")
 FUNCTIONS = Functions()
 # Lambda's limit on a synchronous request.
 REQUEST_LIMIT = 6 * 1024 * 1024
+# The header naming the request, which Invoke's answer shares with the invocation's log.
+REQUEST_ID = "x-amzn-requestid"
 _log_lock = threading.Lock()
 # the URLs of the servers running in this process, the latest last: what workers call
 _servers: list[str] = []
@@ -147,10 +163,10 @@ def check_runtime(version: FunctionVersion) -> None:
         raise _errors()[2](str(error)) from None
 
 
-def run(target: Target, payload: bytes) -> Future[Invocation]:
+def run(target: Target, payload: bytes, request_id: str | None = None) -> Future[Invocation]:
     """Start an invocation; its log lands in CloudWatch Logs when it ends."""
     check_runtime(target.version)
-    future = FUNCTIONS.submit(target.version, payload, target.invoked_arn)
+    future = FUNCTIONS.submit(target.version, payload, target.invoked_arn, None, request_id)
     future.add_done_callback(_record)
     return future
 
@@ -200,16 +216,18 @@ def invoke_response(response: Any) -> tuple[int, dict[str, str], bytes]:
     target = resolve(response.current_account, response.region, reference, qualifier)
     payload = _payload(response, REQUEST_LIMIT)
     kind = response.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
-    # moto takes the status from the headers
+    request_id = str(uuid.uuid4())
+    # moto takes the status from the headers; the invocation's ID is the request's, as on AWS
     if kind == "DryRun":
-        return 204, {"status": "204"}, b""
-    future = run(target, payload)
+        return 204, {"status": "204", REQUEST_ID: request_id}, b""
+    future = run(target, payload, request_id)
     if kind == "Event":
-        return 202, {"status": "202"}, b""
+        return 202, {"status": "202", REQUEST_ID: request_id}, b""
     invocation = future.result()
     headers = {
         "Content-Type": "application/json",
         "X-Amz-Executed-Version": invocation.version.version,
+        REQUEST_ID: request_id,
     }
     if invocation.function_error:
         headers["X-Amz-Function-Error"] = "Unhandled"
@@ -222,8 +240,9 @@ def invoke_async_response(response: Any) -> tuple[int, dict[str, str], bytes]:
     """``InvokeAsync`` (deprecated by AWS): an ``Event`` invocation of ``$LATEST``."""
     reference = unquote(response.path.rstrip("/").rsplit("/", 2)[-2])
     target = resolve(response.current_account, response.region, reference)
-    run(target, _payload(response, REQUEST_LIMIT))
-    return 202, {"status": "202"}, json.dumps({"Status": 202}).encode()
+    request_id = str(uuid.uuid4())
+    run(target, _payload(response, REQUEST_LIMIT), request_id)
+    return 202, {"status": "202", REQUEST_ID: request_id}, json.dumps({"Status": 202}).encode()
 
 
 def _retiring(delete: Callable[..., None]) -> Callable[..., None]:
@@ -240,6 +259,22 @@ def _retiring(delete: Callable[..., None]) -> Callable[..., None]:
     return delete_function
 
 
+def _replacing_latest(update: Callable[..., Any]) -> Callable[..., Any]:
+    """An update of ``$LATEST``'s code or configuration retires its warm workers at once,
+    as Lambda retires its environments, rather than at their next invocation."""
+
+    @functools.wraps(update)
+    def update_function(backend: Any, function_name: str, qualifier: Any, body: Any) -> Any:
+        answer = update(backend, function_name, qualifier, body)
+        name, _ = split_qualifier(function_name)
+        function = backend.get_function(name)
+        FUNCTIONS.retire(function.account_id, function.region, function.function_name, "$LATEST")
+        return answer
+
+    update_function.slam_local = True  # type: ignore[attr-defined]
+    return update_function
+
+
 def _qualifying(add: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(add)
     def add_permission(backend: Any, function_name: str, qualifier: str | None, raw: str) -> Any:
@@ -250,17 +285,75 @@ def _qualifying(add: Callable[..., Any]) -> Callable[..., Any]:
     return add_permission
 
 
+def _created(add: Callable[..., Any]) -> Callable[..., Any]:
+    """``AddPermission`` answers 201, as on AWS, where moto answers 200."""
+
+    @functools.wraps(add)
+    def add_permission(response: Any) -> tuple[int, dict[str, str], str]:
+        return 201, {"status": "201"}, add(response)
+
+    add_permission.slam_local = True  # type: ignore[attr-defined]
+    return add_permission
+
+
+def _code_checked(publish: Callable[..., Any]) -> Callable[..., Any]:
+    """``PublishVersion`` refuses a ``CodeSha256`` that is not ``$LATEST``'s, as on AWS:
+    the version published is the code the caller deployed, or nothing."""
+
+    @functools.wraps(publish)
+    def publish_version(response: Any) -> Any:
+        from moto.awslambda.exceptions import PreconditionFailedException
+
+        expected = response._get_param("CodeSha256")
+        if expected:
+            name, _ = split_qualifier(unquote(response.path.split("/")[-2]))
+            current = response.backend.get_function(name).code_sha_256
+            if expected != current:
+                raise PreconditionFailedException(
+                    f"CodeSHA256 ({expected}) is different from current CodeSHA256 in $LATEST "
+                    f"({current}). Please try again with the current CodeSHA256."
+                )
+        return publish(response)
+
+    publish_version.slam_local = True  # type: ignore[attr-defined]
+    return publish_version
+
+
+def _keeping_request_id(enrich: Callable[..., Any]) -> Callable[..., Any]:
+    """moto gives every answer a new request ID; Invoke's is its invocation's."""
+
+    def enrich_response(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
+        given = headers.get(REQUEST_ID)
+        headers, body = enrich(headers, body)
+        if given:
+            headers[REQUEST_ID] = given
+        return headers, body
+
+    enrich_response.slam_local = True  # type: ignore[attr-defined]
+    return enrich_response
+
+
 def install() -> None:
     from moto.awslambda.models import LambdaBackend
     from moto.awslambda.responses import LambdaResponse
 
     LambdaResponse.invoke = invoke_response  # type: ignore[method-assign]
     LambdaResponse.invoke_async = invoke_async_response  # type: ignore[method-assign]
+    responses: Any = LambdaResponse
+    if not getattr(responses._enrich_response, "slam_local", False):
+        responses._enrich_response = staticmethod(_keeping_request_id(responses._enrich_response))
+    if not getattr(responses.add_permission, "slam_local", False):
+        responses.add_permission = _created(responses.add_permission)
+    if not getattr(responses.publish_version, "slam_local", False):
+        responses.publish_version = _code_checked(responses.publish_version)
     backend: Any = LambdaBackend
     if not getattr(backend.delete_function, "slam_local", False):
         backend.delete_function = _retiring(backend.delete_function)
     if not getattr(backend.add_permission, "slam_local", False):
         backend.add_permission = _qualifying(backend.add_permission)
+    for name in ("update_function_code", "update_function_configuration"):
+        if not getattr(getattr(backend, name), "slam_local", False):
+            setattr(backend, name, _replacing_latest(getattr(backend, name)))
 
 
 def started(url: str) -> None:

@@ -22,6 +22,8 @@ EXTENSIONS: tuple[str, ...] = (
     "slam.local.cloudformation",
     "slam.local.awslambda",
     "slam.local.apigateway",
+    "slam.local.logs",
+    "slam.local.s3",
 )
 
 WsgiApp = Callable[..., Any]

@@ -151,9 +151,13 @@ class Functions:
         payload: bytes,
         invoked_arn: str,
         client_context: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
     ) -> Invocation:
-        """Run one invocation on a warm worker of ``version`` (or a new one) and wait for it."""
-        request_id = str(uuid.uuid4())
+        """Run one invocation on a warm worker of ``version`` (or a new one) and wait for it.
+
+        ``request_id`` names the invocation (a new one if None), as its log and answer show.
+        """
+        request_id = request_id or str(uuid.uuid4())
         instance, start = self._acquire(version)
         try:
             if start is not None and start.reply.kind != "ready":
@@ -181,13 +185,16 @@ class Functions:
         payload: bytes,
         invoked_arn: str,
         client_context: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
     ) -> Future[Invocation]:
         """Start an invocation in the background; its future holds the outcome."""
         future: Future[Invocation] = Future()
 
         def run() -> None:
             try:
-                future.set_result(self.invoke(version, payload, invoked_arn, client_context))
+                future.set_result(
+                    self.invoke(version, payload, invoked_arn, client_context, request_id)
+                )
             except BaseException as error:  # the caller sees it through the future
                 future.set_exception(error)
             finally:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import subprocess
 import sys
 import textwrap
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,8 @@ from botocore.config import Config
 
 from slam.local.server import LocalAWS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
+from .deployment import EXAMPLES, Project
+
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 BUCKET = "slam-local-tests"
@@ -82,6 +80,14 @@ def role_arn(client: Clients) -> str:
     return str(role["Role"]["Arn"])
 
 
+@dataclass(frozen=True)
+class BuiltProject:
+    """A copy of an example project, and the package ``slam build`` made of it."""
+
+    project: Project
+    package: bytes
+
+
 def zip_of(files: dict[str, str]) -> bytes:
     """A Lambda package holding these files (dedented)."""
     buffer = io.BytesIO()
@@ -91,26 +97,30 @@ def zip_of(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def built_package(name: str, folder: Path) -> bytes:
-    """``slam build`` of a copy of ``examples/<name>``: the zip's bytes."""
-    project = folder / name
-    shutil.copytree(EXAMPLES / name, project, ignore=shutil.ignore_patterns(".slam", "__pycache__"))
-    result = subprocess.run(
-        [SLAM, "build"], cwd=project, capture_output=True, text=True, check=False
+@pytest.fixture(scope="session")
+def fizzbuzz_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
+    """A copy of examples/fizzbuzz and its package, built by ``slam build`` once."""
+    project = Project.copy(EXAMPLES / "fizzbuzz", tmp_path_factory.mktemp("examples") / "fizzbuzz")
+    return BuiltProject(project, project.build())
+
+
+@pytest.fixture(scope="session")
+def tasks_api_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
+    """A copy of examples/tasks_api and its package, built by ``slam build`` once."""
+    project = Project.copy(
+        EXAMPLES / "tasks_api", tmp_path_factory.mktemp("examples") / "tasks_api"
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    (package,) = (project / ".slam" / "build").glob("lambda_package.*.zip")
-    return package.read_bytes()
+    return BuiltProject(project, project.build())
 
 
 @pytest.fixture(scope="session")
-def fizzbuzz_package(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return built_package("fizzbuzz", tmp_path_factory.mktemp("fizzbuzz"))
+def fizzbuzz_package(fizzbuzz_project: BuiltProject) -> bytes:
+    return fizzbuzz_project.package
 
 
 @pytest.fixture(scope="session")
-def tasks_api_package(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return built_package("tasks_api", tmp_path_factory.mktemp("tasks_api"))
+def tasks_api_package(tasks_api_project: BuiltProject) -> bytes:
+    return tasks_api_project.package
 
 
 Deploy = Callable[..., str]

@@ -6,7 +6,7 @@ import base64
 import http.client
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -158,10 +158,9 @@ def echo(client: Clients, echo_function: str) -> str:
     return rest_api(client, echo_function)
 
 
-def test_tasks_api_serves_tasks_from_dynamodb_with_basic_auth(
-    deploy: Deploy, client: Clients, tasks_api_package: bytes, request_to: Request
-):
-    function = deploy(tasks_api_package, handler="slam_runtime.handler.handler")
+@pytest.fixture
+def dev_tasks(client: Clients) -> Iterator[Any]:
+    """The table tasks_api's dev stage uses, removed afterwards: a stack creates it later."""
     dynamodb = client("dynamodb")
     dynamodb.create_table(
         TableName="dev.tasks",
@@ -169,6 +168,15 @@ def test_tasks_api_serves_tasks_from_dynamodb_with_basic_auth(
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
+    yield dynamodb
+    dynamodb.delete_table(TableName="dev.tasks")
+
+
+def test_tasks_api_serves_tasks_from_dynamodb_with_basic_auth(
+    deploy: Deploy, client: Clients, tasks_api_package: bytes, request_to: Request, dev_tasks: Any
+):
+    function = deploy(tasks_api_package, handler="slam_runtime.handler.handler")
+    dynamodb = dev_tasks
     api = rest_api(client, function)
     json_type = ("Content-Type", "application/json")
     created = request_to(

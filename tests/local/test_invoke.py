@@ -325,6 +325,11 @@ def test_an_event_invocation_answers_at_once_and_runs(probe: str, client: Client
         assert time.monotonic() < deadline, "the event invocation did not run"
         time.sleep(0.05)
     assert s3.get_object(Bucket=BUCKET, Key="event-invocation")["Body"].read() == b"done"
+    # the answer's request ID is the invocation's, as its log shows it
+    request_id = response["ResponseMetadata"]["RequestId"]
+    while not any(request_id in line for line in log_messages(client, f"/aws/lambda/{probe}")):
+        assert time.monotonic() < deadline, "the event invocation logged nothing"
+        time.sleep(0.05)
 
 
 def test_invoke_async_is_an_event_invocation(probe: str, client: Clients):
@@ -361,7 +366,8 @@ def test_tail_is_the_last_4_kb_of_the_invocations_log(probe: str, client: Client
 
 def test_the_log_has_one_stream_per_worker_and_lambdas_lines(deploy: Deploy, client: Clients):
     name = deploy(zip_of({"app.py": PROBE}))
-    first = payload_of(invoke(client, name, {"action": "log"}))
+    answer = invoke(client, name, {"action": "log"})
+    first = payload_of(answer)
     invoke(client, name, {"action": "print", "text": "second"})
     logs = client("logs")
     (stream,) = logs.describe_log_streams(logGroupName=f"/aws/lambda/{name}")["logStreams"]
@@ -373,6 +379,7 @@ def test_the_log_has_one_stream_per_worker_and_lambdas_lines(deploy: Deploy, cli
         )["events"]
     ]
     request_id = first["context"]["aws_request_id"]
+    assert answer["ResponseMetadata"]["RequestId"] == request_id  # one ID, as on Lambda
     assert messages[0] == f"init in {first['pid']}\n"
     assert messages[1] == f"START RequestId: {request_id} Version: $LATEST\n"
     assert re.fullmatch(

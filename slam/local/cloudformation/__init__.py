@@ -18,6 +18,14 @@ what intrinsics resolve to), ``graph`` (ordering), ``engine`` and ``operations``
 ``state`` (stacks, events), ``views`` (API shapes), ``errors`` (API error codes),
 ``managed_policies`` (AWS managed policies in the local account).
 
+What it does not do: ``CancelUpdateStack``, ``RollbackStack``, ``SignalResource``,
+stack policies, drift detection, StackSets, resource imports and the type registry
+answer ``InvalidAction``; template transforms, nested stacks and custom resources are
+refused on submission (``checks``); notifications are not sent, ``RoleARN`` is not
+assumed, ``TimeoutInMinutes`` and rollback triggers are not watched; a property a
+provider cannot honour (its ``unemulated`` set) fails its resource rather than being
+ignored.
+
 Places that reach into moto's internals (checked against moto 5.2.5):
 
 - ``managed_policies``: replaces ``moto.iam.models.IAMBackend._init_aws_policies`` so

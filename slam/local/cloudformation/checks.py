@@ -25,8 +25,18 @@ IAM_TYPES = frozenset(
 )
 
 
+# What the local AWS does not run, though CloudFormation does: by type, or type prefix.
+UNEMULATED_TYPES = {
+    "AWS::CloudFormation::Stack": "nested stacks",
+    "AWS::CloudFormation::CustomResource": "custom resources",
+    "Custom::": "custom resources",
+}
+
+
 def check_template(template: Template) -> None:
-    """Refuse a template CloudFormation would refuse before creating anything."""
+    """Refuse a template CloudFormation would refuse before creating anything, and one
+    the local AWS cannot run, saying why."""
+    _check_emulated(template)
     unknown = sorted(
         {
             str(resource["Type"])
@@ -42,6 +52,14 @@ def check_template(template: Template) -> None:
     _check_references(template.outputs.values(), names, "Outputs")
     _check_attributes(template)
     waves(dependencies(template.resources, template.resources))
+
+
+def _check_emulated(template: Template) -> None:
+    types = sorted({str(resource.get("Type", "")) for resource in template.resources.values()})
+    for kind in types:
+        for name, what in UNEMULATED_TYPES.items():
+            if kind == name or (name.endswith("::") and kind.startswith(name)):
+                raise ValidationError(f"The local AWS does not run {what}: {kind}")
 
 
 def _check_conditions(template: Template) -> None:

@@ -90,3 +90,27 @@ def test_a_transform_needs_capability_auto_expand_and_is_not_run(cloud: Cloud):
         ["CAPABILITY_AUTO_EXPAND"],
         ["AWS::Serverless-2016-10-31"],
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("AWS::CloudFormation::Stack", "nested stacks"),
+        ("AWS::CloudFormation::CustomResource", "custom resources"),
+        ("Custom::Thing", "custom resources"),
+    ],
+)
+def test_nested_stacks_and_custom_resources_are_refused_saying_so(
+    cloud: Cloud, kind: str, what: str
+):
+    template = {
+        "Resources": {
+            "Logs": {"Type": "AWS::Logs::LogGroup"},
+            "Other": {"Type": kind, "Properties": {"ServiceToken": "arn", "TemplateURL": "url"}},
+        }
+    }
+    with pytest.raises(ClientError) as error:
+        cloud.create("unemulated", template)
+    assert refusal(error) == ("ValidationError", f"The local AWS does not run {what}: {kind}")
+    with pytest.raises(ClientError, match="Stack with id unemulated does not exist"):
+        cloud.cfn.describe_stacks(StackName="unemulated")
