@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 COMMANDS = (
     "init",
     "build",
+    "deploy",
+    "publish",
+    "status",
     "template",
 )
 
