@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..cloudformation import API_GATEWAY_LOGGING_STACK, api_gateway_logging_template
@@ -73,13 +73,14 @@ def tasks(project: Project) -> Iterator[TaskDict]:
     }
 
 
-def deployed_template(project: Project) -> dict[str, Any]:
+def template_to_deploy(project: Project) -> dict[str, Any]:
     """The template step's template, with the output recording its hash."""
     text = project.layout.template.read_text(encoding="utf-8")
     return with_template_hash(json.loads(text))
 
 
-def parameters_for(project: Project, key: str) -> Any:
+def parameters_for(project: Project, key: str) -> Callable[[Stack | None], dict[str, str]]:
+    """The stack parameters of a deploy of package ``key``, given the stack as it is."""
     config, stage = project.config, project.remote.stage
     return lambda stack: deploy_parameters(config, key, stage, stack)
 
@@ -89,13 +90,13 @@ def stack_in_sync(project: Project) -> bool:
     stack = project.remote.stack()
     key = package_to_deploy(project).key
     parameters = parameters_for(project, key)(stack)
-    return not out_of_date(stack, template_sha256(deployed_template(project)), parameters)
+    return not out_of_date(stack, template_sha256(template_to_deploy(project)), parameters)
 
 
 @reports_failures
 def deploy_stack(project: Project) -> dict[str, Any]:
     remote, config = project.remote, project.config
-    template = deployed_template(project)
+    template = template_to_deploy(project)
     key = package_to_deploy(project).key
     remote.announce()
     operations = StackOperations(remote.aws, sys.stderr)
