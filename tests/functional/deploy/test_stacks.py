@@ -285,21 +285,23 @@ def test_a_removed_table_kept_by_its_retain_policy_needs_no_permission(
     assert item["Item"] == {"id": {"S": "1"}}
 
 
-def throttle_first(count: int) -> Callable[..., Any]:
+class Throttling:
     """A botocore hook answering Throttling to the first ``count`` requests it sees."""
-    seen = {"requests": 0}
 
-    def answer(request: Any, **_: Any) -> AWSResponse | None:
-        seen["requests"] += 1
-        if seen["requests"] > count:
+    BODY = (
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+        b"<Message>Rate exceeded</Message></Error></ErrorResponse>"
+    )
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.throttled = 0
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
+        if self.throttled == self.count:
             return None
-        body = (
-            b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-            b"<Message>Rate exceeded</Message></Error></ErrorResponse>"
-        )
-        return AWSResponse(request.url, 400, {}, _Body(body))
-
-    return answer
+        self.throttled += 1
+        return AWSResponse(request.url, 400, {}, _Body(self.BODY))
 
 
 class _Body:
@@ -317,10 +319,12 @@ def test_a_throttled_deploy_retries_and_gets_through(project: Project, cloud: Cl
     config = load_config(project.root / "slam.yaml", load_plugins())
     remote = Remote(config)
     cloudformation = remote.aws.session.client("cloudformation")
-    cloudformation.meta.events.register("before-send.cloudformation", throttle_first(3))
+    throttling = Throttling(3)
+    cloudformation.meta.events.register("before-send.cloudformation", throttling)
 
     run_steps(config, [DEPLOY_STEP], debug=False, out=sys.stderr, remote=remote)
 
+    assert throttling.throttled == 3  # botocore retried each, with backoff
     assert cloud.stack("demo")["StackStatus"] == "CREATE_COMPLETE"
 
 
