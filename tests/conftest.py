@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +47,57 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
     yield install
     load_plugins.cache_clear()
+
+
+class Gate:
+    """``AWS::CloudFormation::WaitCondition`` in the local AWS, held shut by a test.
+
+    As on AWS, a stack operation that creates or updates one waits: here until the
+    test calls :meth:`open` (the condition's signal). ``reached`` is set once an
+    operation waits at it, so that the test knows the stack is busy and stays busy.
+    """
+
+    type_name = "AWS::CloudFormation::WaitCondition"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+
+    def open(self) -> None:
+        self.opened.set()
+
+    def provider(self) -> Any:
+        """The local CloudFormation's provider for the type, passing when the gate opens."""
+        from slam.local.cloudformation.providers import Provider, Provisioned
+
+        gate = self
+
+        class WaitCondition(Provider):  # type: ignore[misc]
+            type_name = Gate.type_name
+
+            def create(self, request: Any) -> Any:
+                gate.reached.set()
+                if not gate.opened.wait(60):
+                    raise AssertionError("the test never opened the gate")
+                return Provisioned(f"{request.stack.id}/{request.logical_id}")
+
+            def update(self, request: Any) -> Any:
+                return self.create(request)
+
+            def delete(self, request: Any) -> None:
+                """A wait condition is only a state of the stack."""
+
+        return WaitCondition()
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    """A wait condition the local AWS of this process holds until the test opens it."""
+    from slam.local.cloudformation.providers import PROVIDERS
+
+    held = Gate()
+    monkeypatch.setitem(PROVIDERS, Gate.type_name, held.provider())
+    yield held
+    held.open()  # never leave an operation hanging

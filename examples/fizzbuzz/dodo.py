@@ -1,12 +1,14 @@
 """doit tasks for fizzbuzz: slam's build steps, with this project's tests before them.
 
-    doit list     # slam's steps (deps, package...) beside this project's own
+    doit list     # slam's steps (deps, package, upload, stack...) beside this project's own
     doit          # run the tests, then build the Lambda package if they pass
+    doit deploy   # run the tests, then what `slam deploy` does if they pass
 
     doit -f examples/fizzbuzz/dodo.py list     # the same, from another folder
 
-Running the tests is a dependency of slam's deploy step itself (deploy_requires),
-so a failing test always stops it: doit does not order a task's other dependencies.
+Running the tests is a dependency of each step of slam's deploy (deploy_requires), so
+a failing test stops it before anything is built or changed in AWS: doit does not
+order a task's other dependencies.
 slam_tasks() reads slam.yaml; doit_config() shares slam's state in .slam/ with the
 slam command, so `slam build` and `doit` never redo each other's work.
 """

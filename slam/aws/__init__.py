@@ -10,18 +10,23 @@ no boto3; the decisions between the calls are pure functions of :mod:`slam.stack
 
 How the commands use it:
 
-- deploy: ``stacks.describe_stack`` answers "anything to do?" alone. Then
+- deploy: ``s3.object_exists`` and ``stacks.describe_stack`` answer "anything to do?"
+  (two calls, the second shared with the status block). Then
   ``caller_identity`` (one GetCallerIdentity) for the "about to change" line;
   ``s3.bucket`` / ``s3.create_bucket``, ``s3.object_exists`` / ``s3.upload_file``;
   ``logs.api_gateway_role`` when stages log; ``stacks.create_change_set`` and
   ``stacks.describe_change_set`` until it is ready; ``stacks.stack_template`` and
   ``tables.holds_items`` for the tables it would remove; ``stacks.execute_change_set``
-  (or ``delete_change_set``); ``stacks.stack_events`` while waiting; ``describe_stack``
-  for the status block; ``s3.list_objects`` / ``s3.delete_objects`` to prune old
+  (or ``delete_change_set``); ``stacks.newest_event`` (where an operation's events
+  start, and who started the one running) and ``stack_events`` while waiting;
+  ``s3.upload_bytes`` for a template over the request limit; ``describe_stack`` for
+  the status block; ``s3.list_objects`` / ``s3.delete_objects`` to prune old
   packages. Stuck stacks: ``delete_stack``, ``continue_update_rollback``,
   ``stack_resources``.
-- publish: ``functions.function_version`` (the deployed CodeSha256),
-  ``functions.publish_version``, then ``stacks.update_stack`` moving one stage's version.
+- publish: ``functions.function_version`` (a version number given exists),
+  ``functions.publish_version`` with the CodeSha256 the deployed package key names,
+  ``stacks.stack_template`` (for its capabilities), then ``stacks.update_stack`` moving
+  one stage's version.
 - status: ``stacks.describe_stack``. invoke: ``functions.invoke``. logs:
   ``logs.log_events``.
 - delete: ``tables.holds_items``, ``stacks.delete_stack`` and ``stack_events``,

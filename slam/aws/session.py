@@ -13,7 +13,7 @@ from botocore.config import Config as BotocoreConfig
 from .. import __version__
 from ..errors import SlamError
 from ..settings import AwsOptions
-from .errors import REGION_HINT, translated_errors
+from .errors import CREDENTIALS_HINT, REGION_HINT, translated_errors
 
 # Total attempts per call, the first included: four retries, whose throttling backoff
 # (up to 1, 2, 4 and 8 s, jittered) rides out a burst without hiding an outage.
@@ -43,6 +43,13 @@ class Session:
             raise SlamError("no AWS region is set", REGION_HINT)
         self.region: str = region
         self._clients: dict[str, Any] = {}
+
+    def require_credentials(self) -> None:
+        """Fail before any work when boto3 finds no credentials (no call to AWS made)."""
+        with translated_errors("sts", "your AWS credentials"):
+            credentials = self._boto3.get_credentials()
+        if credentials is None:
+            raise SlamError("no AWS credentials found", CREDENTIALS_HINT)
 
     def client(self, service: str) -> Any:
         """The boto3 client of ``service``, made once (tests attach Stubbers to it)."""

@@ -152,6 +152,14 @@ class Stacks(Service):
                 events.append(event)
         return events[::-1]
 
+    def newest_event(self, stack_name: str) -> StackEvent | None:
+        """The stack's latest event (one call): where the next operation's events start,
+        and, by its client token, who started the operation in progress."""
+        with self.failures(f"stack {stack_name}"):
+            answer = self.client.describe_stack_events(StackName=stack_name)
+        events = answer.get("StackEvents") or []
+        return StackEvent.from_response(events[0]) if events else None
+
     def stack_resources(self, stack_name: str) -> list[StackResource]:
         paginator = self.client.get_paginator("list_stack_resources")
         with self.failures(f"stack {stack_name}"):

@@ -32,8 +32,11 @@ if TYPE_CHECKING:
 COMMANDS = (
     "init",
     "build",
+    "deploy",
+    "publish",
     "invoke",
     "delete",
+    "status",
     "logs",
     "template",
 )

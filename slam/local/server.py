@@ -16,8 +16,11 @@ Built from moto's server (checked against moto 5.2.5):
 from __future__ import annotations
 
 import errno
+import re
 import socket
 import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +31,36 @@ ACCOUNT_ID = "123456789012"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 #: The WSGI environ key holding a request's headers as ``(name, value)`` pairs, as sent.
 RAW_HEADERS = "slam.raw_headers"
+# The service a request is signed for: Credential=KEY/DATE/REGION/SERVICE/aws4_request
+SIGNED_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """A request the local AWS received, as :attr:`LocalAWS.requests` lists it: what a
+    test counts to know which calls a client made."""
+
+    method: str
+    path: str
+    service: str  # the service the request is signed for; "" when it is not signed
+    user_agent: str
+
+
+def _logging_requests(app: Callable[..., Any], log: list[LoggedRequest]) -> Callable[..., Any]:
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        signed = SIGNED_SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        log.append(
+            LoggedRequest(
+                environ.get("REQUEST_METHOD", ""),
+                environ.get("PATH_INFO", ""),
+                signed[1] if signed else "",
+                environ.get("HTTP_USER_AGENT", ""),
+            )
+        )
+        result: Iterable[bytes] = app(environ, start_response)
+        return result
+
+    return serve
 
 
 def require_moto() -> None:
@@ -64,6 +97,8 @@ class LocalAWS:
         self.region = region
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        #: Every request received, in order (the resource providers' own calls too).
+        self.requests: list[LoggedRequest] = []
 
     @property
     def url(self) -> str:
@@ -90,6 +125,7 @@ class LocalAWS:
 
         extensions.install()
         app = extensions.wrap(DomainDispatcherApplication(create_backend_app))
+        app = _logging_requests(app, self.requests)
         listening = self._listen()
         try:
             self._server = make_server(

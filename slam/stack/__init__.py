@@ -7,10 +7,11 @@ what they return, so each decision is tested without AWS and the plan can be pri
 How the commands use them (``aws`` is a :class:`slam.aws.AwsClient`):
 
 deploy = build -> upload -> change set -> summary -> data-loss check -> execute ->
-stream events -> status block::
+stream events -> status block (``slam.tasks.stack`` and ``slam.tasks.operations``)::
 
     template = with_template_hash(build_template(config))
-    stack = aws.stacks.describe_stack(config.name)             # the only call of a no-op
+    stack = aws.stacks.describe_stack(config.name)             # a no-op's one call, with
+                                                               # the package's HeadObject
     parameters = deploy_parameters(config, package_key(config.name, sha256), stage, stack)
     if not force and not out_of_date(stack, template_sha256(template), parameters):
         ...                                                    # "up to date", exit 0
@@ -25,7 +26,7 @@ stream events -> status block::
     aws.stacks.execute_change_set(config.name, token, token)
     for each poll (poll_delays()): print event_line(event) for new stack_events(...)
     on failure: failure_message(first_failure(events)); exit 1
-    print(*status_lines(deployment_status(config, stack)), sep="\\n")
+    print(*status_block(config, stack), sep="\\n")
 
 publish: ``publish_parameters`` with ``aws.stacks.update_stack`` (the template kept);
 status: ``deployment_status`` then ``status_lines`` / ``status_json`` (or
@@ -63,6 +64,7 @@ from .parameters import (
     BUCKET_PARAMETER,
     KEY_PARAMETER,
     LATEST,
+    code_sha256,
     deploy_parameters,
     deployed_package_key,
     out_of_date,
@@ -71,13 +73,16 @@ from .parameters import (
     publish_parameters,
     stage_versions,
     stages_on_latest,
+    version_parameter,
 )
 from .status import (
     DeploymentStatus,
     StageStatus,
     deployment_status,
+    is_deployed,
     not_deployed_json,
     not_deployed_line,
+    status_block,
     status_json,
     status_lines,
 )
@@ -108,6 +113,7 @@ __all__ = [
     "change_set_state",
     "change_summary",
     "client_token",
+    "code_sha256",
     "data_loss",
     "data_loss_error",
     "delete_failed_error",
@@ -119,6 +125,7 @@ __all__ = [
     "failure_message",
     "first_failure",
     "is_busy",
+    "is_deployed",
     "means_no_changes",
     "not_deployed_json",
     "not_deployed_line",
@@ -133,8 +140,10 @@ __all__ = [
     "stage_versions",
     "stages_on_latest",
     "started_by_slam",
+    "status_block",
     "status_json",
     "status_lines",
     "template_sha256",
+    "version_parameter",
     "with_template_hash",
 ]

@@ -8,6 +8,7 @@ moves one stage to a numbered version and keeps everything else.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 
@@ -41,6 +42,18 @@ def package_sha256(key: str) -> str | None:
     """The hex SHA-256 a package key names, or None for a key slam did not make."""
     match = PACKAGE_KEY_RE.fullmatch(key)
     return match["sha256"] if match else None
+
+
+def code_sha256(key: str) -> str | None:
+    """The ``CodeSha256`` Lambda reports for the package ``key`` names: the base64 of
+    its SHA-256. None for a key slam did not make."""
+    sha256 = package_sha256(key)
+    return base64.b64encode(bytes.fromhex(sha256)).decode() if sha256 else None
+
+
+def version_parameter(config: Config, stage: str) -> str:
+    """The stack parameter holding the version ``stage`` runs."""
+    return next(names.version_parameter for names in stage_names(config) if names.name == stage)
 
 
 def deployed_package_key(stack: Stack) -> str | None:

@@ -13,6 +13,18 @@ from ..remote import Stack
 from .parameters import BUCKET_PARAMETER
 
 FUNCTION_NAME_OUTPUT = "FunctionName"
+# A stack in one of these has never finished a deploy: nothing of the project runs.
+NEVER_DEPLOYED = frozenset(
+    {
+        "REVIEW_IN_PROGRESS",
+        "CREATE_IN_PROGRESS",
+        "CREATE_FAILED",
+        "ROLLBACK_IN_PROGRESS",
+        "ROLLBACK_FAILED",
+        "ROLLBACK_COMPLETE",
+        "DELETE_COMPLETE",
+    }
+)
 ENDPOINT_OUTPUT = "{stage_id}Endpoint"  # one per stage, from the wsgi plugin's template
 
 
@@ -61,6 +73,19 @@ def deployment_status(config: Config, stack: Stack) -> DeploymentStatus:
     )
 
 
+def is_deployed(stack: Stack | None) -> bool:
+    """Whether a deploy of the stack ever finished, so that the project runs."""
+    return stack is not None and stack.status not in NEVER_DEPLOYED
+
+
+def status_block(config: Config, stack: Stack) -> list[str]:
+    """``slam status``'s lines for a deployed stack, the enabled plugins' lines last."""
+    plugin_lines = [
+        line for plugin in config.plugins for line in plugin.status_lines(config, stack.outputs)
+    ]
+    return status_lines(deployment_status(config, stack), plugin_lines)
+
+
 def status_lines(status: DeploymentStatus, plugin_lines: Sequence[str] = ()) -> list[str]:
     """The status block, as the seed prints it; plugins' ``status_lines`` come last."""
     lines = [f"{status.name} is deployed!"]
@@ -95,5 +120,7 @@ def not_deployed_line(name: str) -> str:
     return f"{name} has not been deployed yet."
 
 
-def not_deployed_json(name: str) -> dict[str, Any]:
-    return {"name": name, "deployed": False}
+def not_deployed_json(name: str, stack: Stack | None = None) -> dict[str, Any]:
+    """``--json`` for a project that does not run: with its stack's status, if it has one."""
+    found = {"stack_status": stack.status} if stack is not None else {}
+    return {"name": name, "deployed": False, **found}

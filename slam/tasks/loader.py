@@ -17,36 +17,52 @@ from doit.loader import generate_tasks
 
 from ..config import Config
 from ..errors import SlamError
-from . import doit_config, slam_tasks
-from .project import BuildLayout
+from . import doit_config, project_tasks
+from .project import BuildLayout, Project
+from .remote import Remote
 from .reporter import DEBUG_HINT, ConciseReporter, DebugReporter, RunRecord
 
 
 class SlamLoader(TaskLoader2):  # type: ignore[misc]  # doit is untyped
     """Hands doit slam's tasks and settings for ``config``'s project, instead of a dodo.py's."""
 
-    def __init__(self, config: Config, reporter: Any, verbosity: int) -> None:
+    def __init__(
+        self, config: Config, reporter: Any, verbosity: int, remote: Remote | None = None
+    ) -> None:
         super().__init__()
         self.project_config = config
         self.reporter = reporter
         self.verbosity = verbosity
+        self.remote = remote
 
     def load_doit_config(self) -> dict[str, Any]:
         settings = doit_config(self.project_config.root)
         return {**settings, "reporter": self.reporter, "verbosity": self.verbosity}
 
     def load_tasks(self, cmd: Any, pos_args: Any) -> list[Any]:
-        return list(generate_tasks("slam", slam_tasks(self.project_config)))
+        project = Project.from_config(self.project_config, self.remote)
+        return list(generate_tasks("slam", project_tasks(project)))
 
 
-def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO) -> list[str]:
-    """Run ``steps`` (and what they depend on) for ``config``'s project.
+def run_steps(
+    config: Config,
+    steps: Sequence[str],
+    *,
+    debug: bool,
+    out: TextIO,
+    remote: Remote | None = None,
+    headings: TextIO | None = None,
+) -> list[str]:
+    """Run ``steps`` (and what they depend on) for ``config``'s project, the remote ones
+    through ``remote`` (its options, its AWS client). Progress goes to ``out``, the steps'
+    headings to ``headings``.
 
     Returns the names of the steps that ran; raises SlamError when one failed.
     """
     record = RunRecord()
-    reporter = DebugReporter(out, record) if debug else ConciseReporter(out, record)
-    loader = SlamLoader(config, reporter, verbosity=2 if debug else 0)
+    kind = DebugReporter if debug else ConciseReporter
+    reporter = kind(out, record, headings)
+    loader = SlamLoader(config, reporter, verbosity=2 if debug else 0, remote=remote)
     try:
         code = _run_doit(loader, steps)
     except Exception as error:  # doit's own: a damaged database, an unknown step

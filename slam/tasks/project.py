@@ -1,5 +1,6 @@
-"""What every build step needs to know about a project: its config, its Lambda
-platform and where its build state lives (``.slam/`` beside slam.yaml)."""
+"""What every step needs to know about a project: its config, its Lambda platform,
+where its build state lives (``.slam/`` beside slam.yaml), and, for the steps that call
+AWS, the run's :class:`~slam.tasks.remote.Remote`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..build import STATE_DIR
 from ..build.interpreters import Interpreter, interpreter_for
 from ..build.lambda_platform import LambdaPlatform
 from ..config import Config
+from .remote import Remote
 
 
 @dataclass(frozen=True)
@@ -71,16 +73,19 @@ class BuildLayout:
 
 @dataclass(frozen=True)
 class Project:
-    """A loaded project, as the build steps see it."""
+    """A loaded project, as the steps see it."""
 
     config: Config
     layout: BuildLayout
     platform: LambdaPlatform
+    remote: Remote
 
     @classmethod
-    def from_config(cls, config: Config) -> Project:
+    def from_config(cls, config: Config, remote: Remote | None = None) -> Project:
+        """The project of ``config``; its remote steps use ``remote`` (default: a new one,
+        with the options of a plain deploy)."""
         platform = LambdaPlatform(config.aws.lambda_runtime, config.aws.lambda_architecture)
-        return cls(config, BuildLayout(config.root), platform)
+        return cls(config, BuildLayout(config.root), platform, remote or Remote(config))
 
     @property
     def runtime_python(self) -> Interpreter:

@@ -3,7 +3,9 @@
 doit's runner never prints; a reporter does. :class:`ConciseReporter` prints a line or
 two per step that ran; :class:`DebugReporter` (``--debug``) is doit's own full output.
 Both keep a :class:`RunRecord`: the steps that ran, and the first failure, as the
-SlamError the command raises.
+SlamError the command raises. A step's ``heading`` (``Deploying app:dev...``) goes to
+the ``headings`` stream, run or up to date, and its ``uptodate`` line to ``out`` when
+it has nothing to do.
 """
 
 from __future__ import annotations
@@ -17,6 +19,17 @@ from ..errors import SlamError
 from .step import StepFailed
 
 DEBUG_HINT = "re-run with --debug to see where it happened"
+
+
+def slam_meta(task: Any, key: str) -> str | None:
+    """A step's ``meta["slam"][key]``: what the reporter prints about it."""
+    value = ((task.meta or {}).get("slam") or {}).get(key)
+    return str(value) if value else None
+
+
+def print_line(text: str | None, stream: TextIO | None) -> None:
+    if text and stream is not None:
+        print(text, file=stream, flush=True)
 
 
 def failure_error(task: Any, fail: Any) -> SlamError:
@@ -48,18 +61,19 @@ class RunRecord:
 
 class ConciseReporter:
     """Prints a step's ``meta["slam"]["progress"]`` when it starts, and the ``summary``
-    value it returns when it ends; nothing else."""
+    value it returns when it ends; its heading and up-to-date line; nothing else."""
 
-    def __init__(self, out: TextIO, record: RunRecord) -> None:
+    def __init__(self, out: TextIO, record: RunRecord, headings: TextIO | None = None) -> None:
         self.out = out
         self.record = record
+        self.headings = headings
 
     def _print(self, text: str | None) -> None:
-        if text:
-            print(text, file=self.out, flush=True)
+        print_line(text, self.out)
 
     def execute_task(self, task: Any) -> None:
-        self._print(((task.meta or {}).get("slam") or {}).get("progress"))
+        print_line(slam_meta(task, "heading"), self.headings)
+        self._print(slam_meta(task, "progress"))
 
     def add_success(self, task: Any) -> None:
         self.record.add_success(task)
@@ -75,7 +89,9 @@ class ConciseReporter:
 
     def get_status(self, task: Any) -> None: ...
 
-    def skip_uptodate(self, task: Any) -> None: ...
+    def skip_uptodate(self, task: Any) -> None:
+        print_line(slam_meta(task, "heading"), self.headings)
+        self._print(slam_meta(task, "uptodate"))
 
     def skip_ignore(self, task: Any) -> None: ...
 
@@ -89,9 +105,18 @@ class ConciseReporter:
 class DebugReporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
     """doit's own full output (``--debug``), keeping a RunRecord as ConciseReporter does."""
 
-    def __init__(self, out: TextIO, record: RunRecord) -> None:
+    def __init__(self, out: TextIO, record: RunRecord, headings: TextIO | None = None) -> None:
         super().__init__(out, {"failure_verbosity": 2})
         self.record = record
+        self.headings = headings
+
+    def execute_task(self, task: Any) -> None:
+        print_line(slam_meta(task, "heading"), self.headings)
+        super().execute_task(task)
+
+    def skip_uptodate(self, task: Any) -> None:
+        print_line(slam_meta(task, "heading"), self.headings)
+        super().skip_uptodate(task)
 
     def add_success(self, task: Any) -> None:
         self.record.add_success(task)

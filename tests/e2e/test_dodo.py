@@ -58,14 +58,18 @@ def test_doit_list_shows_slams_steps_beside_the_users(project: Path):
     result = doit(project, "list")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
+        "deploy     Deploy the project (package, upload, stack), then show its status.\n"
         "deps       Install the requirements for Lambda's platform (into .slam/build/deps).\n"
         "package    Build the Lambda zip (.slam/build/lambda_package.<hash>.zip).\n"
+        "stack      Create or update the CloudFormation stack, when it does not run this "
+        "template yet.\n"
         "template   Render the CloudFormation template (.slam/build/template.json).\n"
         "test       Run the project's tests.\n"
+        "upload     Upload the Lambda package to the S3 bucket, once per content hash.\n"
     )
 
 
-def test_doit_runs_the_users_tests_then_the_deploy_step(project: Path):
+def test_a_bare_doit_runs_the_users_tests_then_builds_changing_nothing_in_aws(project: Path):
     result = doit(project)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [".  test", ".  deps", ".  package"]
@@ -76,13 +80,14 @@ def test_doit_runs_the_users_tests_then_the_deploy_step(project: Path):
     assert " is up to date.\n" in built.stdout
 
 
-def test_a_failing_test_task_blocks_the_deploy_step(project: Path):
+def test_a_failing_test_task_stops_doit_deploy_before_the_build(project: Path):
     (project / "dodo.py").write_text(DODO.format(code=1))
-    result = doit(project)
+    result = doit(project, "deploy")
     assert result.returncode == 1
-    assert ".  package" not in result.stdout
+    assert ".  test" in result.stdout.splitlines()
+    for step in ("package", "upload", "stack"):
+        assert f".  {step}" not in result.stdout
     assert not (project / ".slam" / "build" / "package.json").exists()
-    assert not list((project / ".slam" / "build").glob("lambda_package.*.zip"))
 
 
 def test_doit_runs_the_dodo_file_from_another_folder(
@@ -92,7 +97,7 @@ def test_doit_runs_the_dodo_file_from_another_folder(
     listed = doit(elsewhere, "-f", str(project / "dodo.py"), "list")
     assert (listed.returncode, listed.stderr) == (0, "")
     names = [line.split()[0] for line in listed.stdout.splitlines()]
-    assert names == ["deps", "package", "template", "test"]
+    assert names == ["deploy", "deps", "package", "stack", "template", "test", "upload"]
     result = doit(elsewhere, "-f", str(project / "dodo.py"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [".  test", ".  deps", ".  package"]

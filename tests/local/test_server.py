@@ -54,3 +54,18 @@ def test_stopping_a_server_stops_every_worker_and_the_other_server_carries_on(
     second.stop()  # stopping twice does nothing
     after = payload_of(client("lambda").invoke(FunctionName=name))
     assert after["environment"]["AWS_ENDPOINT_URL"] == local_aws.url
+
+
+def test_every_request_is_logged_with_its_service_and_user_agent(local_aws: LocalAWS):
+    sts = boto3.client(
+        "sts",
+        endpoint_url=local_aws.url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    local_aws.requests.clear()
+    sts.get_caller_identity()
+    (logged,) = local_aws.requests
+    assert (logged.method, logged.path, logged.service) == ("POST", "/", "sts")
+    assert logged.user_agent.startswith("Boto3/")

@@ -37,6 +37,11 @@ def test_the_deploy_logic_and_aws_facts_import_no_boto3():
     assert imported_after("import slam.stack, slam.remote") & AWS_LIBRARIES == set()
 
 
+def test_the_task_graph_and_the_deploy_commands_import_no_boto3_until_a_step_calls_aws():
+    code = "import slam.tasks, slam.commands.deploy, slam.commands.publish, slam.commands.status"
+    assert imported_after(code) & AWS_LIBRARIES == set()
+
+
 def test_the_aws_client_does():  # the check above sees an import when there is one
     assert imported_after("import slam.aws") >= AWS_LIBRARIES
 

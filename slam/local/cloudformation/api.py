@@ -29,6 +29,7 @@ from .template import Template, parse_template
 LOGGER = logging.getLogger(__name__)
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/([^/]+)/")
 MAX_BODY = 51200
+MAX_URL_BODY = 1_048_576  # a template read from S3 may be 1 MB
 PAGE = 100
 WsgiApp = Callable[..., Any]
 Action = Callable[["ApiRequest"], dict[str, Any]]
@@ -75,7 +76,9 @@ class ApiRequest:
             raise ValidationError("Either Template URL or Template Body must be specified.")
         if body is None:
             body = self._fetch(str(url))
-        if len(body.encode()) > MAX_BODY:
+            if len(body.encode()) > MAX_URL_BODY:
+                raise ValidationError(f"Template may not exceed {MAX_URL_BODY} bytes in size.")
+        elif len(body.encode()) > MAX_BODY:
             raise ValidationError(
                 "1 validation error detected: Value at 'templateBody' failed to satisfy "
                 f"constraint: Member must have length less than or equal to {MAX_BODY}"

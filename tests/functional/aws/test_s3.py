@@ -117,6 +117,13 @@ def test_an_uploaded_package_exists_with_its_hash(aws: AwsClient, tmp_path: Path
     )
 
 
+def test_a_template_is_stored_as_given(aws: AwsClient):
+    aws.s3.create_bucket("slam-packages")
+    aws.s3.upload_bytes("slam-packages", "app/templates/1.json", b"{}", "application/json")
+    stored = aws.s3.client.get_object(Bucket="slam-packages", Key="app/templates/1.json")
+    assert (stored["Body"].read(), stored["ContentType"]) == (b"{}", "application/json")
+
+
 def test_the_upload_asks_s3_to_check_the_bytes(offline_aws: AwsClient, tmp_path: Path):
     """S3 refuses a body whose SHA-256 is not the one sent with it (moto does not check)."""
     package = tmp_path / "lambda_package.zip"

@@ -67,6 +67,17 @@ def test_missing_credentials_are_an_error_at_the_first_call(
     )
 
 
+def test_missing_credentials_can_be_found_out_before_any_call(
+    aws_environment: Path, monkeypatch: pytest.MonkeyPatch
+):
+    AwsClient().session.require_credentials()  # the environment's: fine
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with pytest.raises(SlamError) as raised:
+        AwsClient().session.require_credentials()
+    assert raised.value.message == "no AWS credentials found"
+
+
 def test_partial_credentials_name_what_is_missing(
     aws_environment: Path, monkeypatch: pytest.MonkeyPatch
 ):

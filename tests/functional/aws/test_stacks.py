@@ -241,6 +241,16 @@ def test_stack_events_of_one_operation_stop_at_another_token(offline_aws: AwsCli
     assert events == [stack_event(4, "UPDATE_IN_PROGRESS"), stack_event(5, "UPDATE_COMPLETE")]
 
 
+def test_the_newest_event_is_read_from_the_first_page_only(offline_aws: AwsClient):
+    with stubbed(offline_aws, "cloudformation") as stubber:
+        page = [event(5, "UPDATE_COMPLETE"), event(4, "UPDATE_IN_PROGRESS")]
+        answer = {"StackEvents": page, "NextToken": "older"}
+        stubber.add_response("describe_stack_events", answer, {"StackName": "demo"})
+        stubber.add_response("describe_stack_events", {"StackEvents": []}, {"StackName": "new"})
+        assert offline_aws.stacks.newest_event("demo") == stack_event(5, "UPDATE_COMPLETE")
+        assert offline_aws.stacks.newest_event("new") is None
+
+
 def test_a_stack_is_deleted(aws: AwsClient):
     deploy(aws)
     stack = aws.stacks.describe_stack("demo")

@@ -145,6 +145,20 @@ def test_template_urls_point_at_the_local_s3(cloud: Cloud):
         cloud.cfn.create_stack(StackName="nowhere", TemplateURL=f"{cloud.aws.url}/templates-1234/x")
 
 
+def test_a_template_from_s3_may_be_larger_than_a_request_body(cloud: Cloud):
+    cloud.s3.create_bucket(Bucket="templates-1234")
+    body = {"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}}, "Description": "x" * 60000}
+    cloud.s3.put_object(Bucket="templates-1234", Key="big.json", Body=json.dumps(body).encode())
+    cloud.cfn.create_stack(StackName="big", TemplateURL=f"{cloud.aws.url}/templates-1234/big.json")
+    cloud.wait("big", "stack_create_complete")
+    body["Description"] = "x" * 1_100_000
+    cloud.s3.put_object(Bucket="templates-1234", Key="huge.json", Body=json.dumps(body).encode())
+    with pytest.raises(ClientError, match="Template may not exceed 1048576 bytes in size"):
+        cloud.cfn.create_stack(
+            StackName="huge", TemplateURL=f"{cloud.aws.url}/templates-1234/huge.json"
+        )
+
+
 def template_error(cloud: Cloud, body: str | dict[str, Any], **options: Any) -> str:
     text = body if isinstance(body, str) else json.dumps(body)
     with pytest.raises(ClientError) as error:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from slam.config import Config
 from slam.remote import Stack
 from slam.stack.parameters import (
+    code_sha256,
     deploy_parameters,
     deployed_package_key,
     out_of_date,
@@ -13,6 +17,7 @@ from slam.stack.parameters import (
     publish_parameters,
     stage_versions,
     stages_on_latest,
+    version_parameter,
 )
 
 from .conftest import STACK_ID, MakeConfig
@@ -42,6 +47,18 @@ def test_a_package_is_named_by_its_hash():
     assert package_sha256(KEY) == SHA256
     assert package_sha256("tasks-api/lambda_package.zip") is None
     assert package_sha256(f"tasks-api/{SHA256}.zip.old") is None
+
+
+def test_lambda_reports_a_packages_hash_in_base64():
+    zipped = b"PK\x05\x06" + bytes(18)  # an empty zip
+    digest = hashlib.sha256(zipped)
+    key = package_key("tasks-api", digest.hexdigest())
+    assert code_sha256(key) == base64.b64encode(digest.digest()).decode()  # Lambda's CodeSha256
+    assert code_sha256("tasks-api/lambda_package.zip") is None
+
+
+def test_each_stage_has_its_version_parameter(config: Config):
+    assert version_parameter(config, "staging") == "StagingVersion"
 
 
 def test_the_deployed_package_is_the_stacks_parameter():

@@ -12,8 +12,10 @@ from slam.stack.status import (
     DeploymentStatus,
     StageStatus,
     deployment_status,
+    is_deployed,
     not_deployed_json,
     not_deployed_line,
+    status_block,
     status_json,
     status_lines,
 )
@@ -137,3 +139,41 @@ def test_the_json_status_holds_the_same_facts_and_the_stack_status(config: Confi
 def test_a_project_not_deployed_yet():
     assert not_deployed_line("tasks-api") == "tasks-api has not been deployed yet."
     assert not_deployed_json("tasks-api") == {"name": "tasks-api", "deployed": False}
+
+
+def test_a_stack_whose_first_deploy_never_finished_is_not_deployed():
+    assert not is_deployed(None)
+    for status in ("REVIEW_IN_PROGRESS", "CREATE_IN_PROGRESS", "ROLLBACK_COMPLETE"):
+        assert not is_deployed(Stack(STACK_ID, "tasks-api", status))
+    for status in ("CREATE_COMPLETE", "UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_FAILED"):
+        assert is_deployed(Stack(STACK_ID, "tasks-api", status))
+    stuck = Stack(STACK_ID, "tasks-api", "ROLLBACK_COMPLETE")
+    assert not_deployed_json("tasks-api", stuck) == {
+        "name": "tasks-api",
+        "deployed": False,
+        "stack_status": "ROLLBACK_COMPLETE",
+    }
+
+
+def test_the_status_block_ends_with_the_plugins_lines(config: Config, install_plugin):
+    install_plugin(
+        "tables_status",
+        "tables_status",
+        "from slam.plugins import Plugin\n"
+        "class TablesStatus(Plugin):\n"
+        "    name = 'tables_status'\n"
+        "    config_key = 'tables_status'\n"
+        "    def status_lines(self, config, settings, outputs):\n"
+        "        return [f'  API id: {outputs[\"ApiId\"]}']\n"
+        "plugin = TablesStatus()\n",
+    )
+    enabled = config_from_text(
+        "name: tasks-api\nfunction: {module: app, app: app}\nstage_environments: {dev: }\n"
+        "aws: {s3_bucket: tasks-api-packages}\ntables_status: {}\n",
+        config.file,
+        load_plugins(),
+    )
+    assert status_block(enabled, api_stack())[-2:] == [
+        f"    dev:$LATEST: {API}/dev",
+        "  API id: ukhhy78b6a",
+    ]

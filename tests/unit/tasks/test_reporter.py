@@ -95,3 +95,34 @@ def test_the_debug_reporter_records_what_ran_and_prints_doits_own_lines():
     reporter.add_success(task)
     assert record.executed == ["package"]
     assert out.getvalue() == ".  package\n"
+
+
+STACK_META = {"slam": {"heading": "Deploying app:dev...", "uptodate": "app:dev is up to date."}}
+
+
+def test_a_heading_goes_to_its_own_stream_whether_the_step_runs_or_not():
+    out, headings = io.StringIO(), io.StringIO()
+    reporter = ConciseReporter(out, RunRecord(), headings)
+    reporter.execute_task(FakeTask("stack", STACK_META))
+    reporter.skip_uptodate(FakeTask("stack", STACK_META))
+    reporter.skip_uptodate(FakeTask("package", {"slam": {"progress": None}}))
+    assert headings.getvalue() == "Deploying app:dev...\n" * 2
+    assert out.getvalue() == "app:dev is up to date.\n"
+
+
+def test_the_debug_reporter_prints_headings_too():
+    out, headings = io.StringIO(), io.StringIO()
+    reporter = DebugReporter(out, RunRecord(), headings)
+    task = FakeTask("stack", STACK_META)
+    task.actions = ["deploy"]
+    task.title = lambda: task.name
+    reporter.execute_task(task)
+    reporter.skip_uptodate(task)
+    assert headings.getvalue() == "Deploying app:dev...\n" * 2
+    assert out.getvalue() == ".  stack\n-- stack\n"
+
+
+def test_without_a_heading_stream_headings_are_not_printed():
+    out = io.StringIO()
+    ConciseReporter(out, RunRecord()).execute_task(FakeTask("stack", STACK_META))
+    assert out.getvalue() == ""

@@ -8,14 +8,27 @@ import pytest
 
 from slam.config import config_from_text
 from slam.plugins import load_plugins
-from slam.tasks import DEPLOY_STEP, STEPS, doit_config, slam_tasks
+from slam.tasks import (
+    DEFAULT_TASK,
+    DEPLOY_CHAIN,
+    DEPLOY_STEP,
+    STEPS,
+    RemoteOptions,
+    doit_config,
+    slam_tasks,
+)
 
 SLAM_YAML = """\
 name: sample
 function: {module: app, app: handler}
-stage_environments: {dev: }
+stage_environments: {dev: , prod: }
 aws: {s3_bucket: sample-1234, lambda_runtime: python3.12}
 """
+NAMES = ["deps", "package", "template", "upload", "stack", "deploy", "publish", "publish:prod"]
+
+
+def names(tasks: list[dict]) -> list[str]:
+    return [task["basename"] + (f":{task['name']}" if task.get("name") else "") for task in tasks]
 
 
 @pytest.fixture
@@ -26,12 +39,40 @@ def config_path(project: Path) -> Path:
     return project / "slam.yaml"
 
 
-def test_one_task_per_step_each_with_a_one_line_doc(config_path: Path):
+def test_every_step_yields_tasks_each_with_a_one_line_doc(config_path: Path):
     tasks = list(slam_tasks(config_path))
-    assert len(STEPS) == len(tasks)
-    assert [task["basename"] for task in tasks] == ["deps", "package", "template"]
+    assert len(STEPS) == 6
+    assert names(tasks) == NAMES
     for task in tasks:
         assert "\n" not in task["doc"]
+
+
+def test_the_remote_steps_chain_after_the_build(config_path: Path):
+    tasks = dict(zip(NAMES, slam_tasks(config_path), strict=True))
+    assert tasks["upload"]["task_dep"] == ["package"]
+    assert tasks["stack"]["task_dep"] == ["upload", "template"]
+    assert tasks["deploy"]["task_dep"] == ["stack"]
+    assert "task_dep" not in tasks["publish:prod"]  # publishes what is deployed: no build
+    assert tasks["stack"]["meta"]["slam"]["heading"] == "Deploying sample:dev..."
+
+
+def test_options_shape_the_graph(config_path: Path, tmp_path: Path):
+    options = RemoteOptions(no_lambda=True)
+    no_lambda = {t["basename"]: t for t in slam_tasks(config_path, (), options)}
+    assert "upload" not in no_lambda
+    assert no_lambda["stack"]["task_dep"] == ["template"]
+    given = RemoteOptions(lambda_package=tmp_path / "given.zip", stage="prod", force=True)
+    tasks = {t["basename"]: t for t in slam_tasks(config_path, (), given)}
+    assert tasks["upload"]["task_dep"] == []  # the given zip: nothing to build
+    assert tasks["stack"]["uptodate"] == []  # --force: always asks CloudFormation
+    assert tasks["stack"]["meta"]["slam"]["heading"] == "Deploying sample:prod..."
+
+
+def test_publish_steps_name_every_stage_but_the_published_one(config_path: Path):
+    tasks = names(list(slam_tasks(config_path, (), RemoteOptions(publish_version="prod"))))
+    assert [name for name in tasks if name.startswith("publish")] == ["publish", "publish:dev"]
+    numbered = names(list(slam_tasks(config_path, (), RemoteOptions(publish_version="3"))))
+    assert [n for n in numbered if n.startswith("publish:")] == ["publish:dev", "publish:prod"]
 
 
 def test_files_are_named_by_absolute_paths_whatever_the_current_folder(
@@ -41,7 +82,7 @@ def test_files_are_named_by_absolute_paths_whatever_the_current_folder(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    deps, package, template = slam_tasks(str(config_path))
+    deps, package, template, *_ = slam_tasks(str(config_path))
     assert deps["file_dep"] == [f"{root}/requirements.txt"]
     assert deps["targets"] == [f"{root}/.slam/build/deps.json", f"{root}/.slam/build/deps.zip"]
     assert package["targets"] == [f"{root}/.slam/build/package.json"]
@@ -51,11 +92,14 @@ def test_files_are_named_by_absolute_paths_whatever_the_current_folder(
     assert template["targets"] == [f"{root}/.slam/build/template.json"]
 
 
-def test_deploy_requires_become_dependencies_of_the_deploy_step(config_path: Path):
+def test_deploy_requires_become_dependencies_of_the_deploys_steps(config_path: Path):
     config = config_from_text(config_path.read_text(), config_path, load_plugins())
-    tasks = {task["basename"]: task for task in slam_tasks(config, deploy_requires=["test"])}
-    assert tasks[DEPLOY_STEP]["task_dep"] == ["test"]
-    assert [name for name, task in tasks.items() if "task_dep" in task] == [DEPLOY_STEP]
+    plain = dict(zip(NAMES, slam_tasks(config), strict=True))
+    tasks = dict(zip(NAMES, slam_tasks(config, deploy_requires=["test"]), strict=True))
+    assert DEPLOY_CHAIN == ("package", "upload", "stack")
+    for name in NAMES:
+        added = [*plain[name].get("task_dep", ()), "test"] if name in DEPLOY_CHAIN else None
+        assert tasks[name].get("task_dep") == (added or plain[name].get("task_dep"))
 
 
 def test_doit_config_shares_slams_state_and_creates_its_folder(
@@ -68,11 +112,12 @@ def test_doit_config_shares_slams_state_and_creates_its_folder(
     assert settings == {
         "dep_file": f"{tmp_path}/project/.slam/doit.sqlite3",
         "backend": "sqlite3",
-        "default_tasks": [DEPLOY_STEP],
+        "default_tasks": ["package"],
     }
     assert (tmp_path / "project" / ".slam").is_dir()
     assert doit_config(tmp_path / "project") == settings  # again, once it exists
 
 
-def test_the_default_task_is_never_destructive():
-    assert DEPLOY_STEP == "package"
+def test_the_default_task_changes_nothing_in_aws():
+    assert DEFAULT_TASK == "package"
+    assert DEPLOY_STEP == "deploy"
