@@ -18,6 +18,7 @@ from doit.loader import generate_tasks
 from ..config import Config
 from ..errors import SlamError
 from . import doit_config, slam_tasks
+from .lock import project_locked
 from .project import BuildLayout
 from .reporter import DEBUG_HINT, ConciseReporter, DebugReporter, RunRecord
 
@@ -40,17 +41,18 @@ class SlamLoader(TaskLoader2):  # type: ignore[misc]  # doit is untyped
 
 
 def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO) -> list[str]:
-    """Run ``steps`` (and what they depend on) for ``config``'s project.
+    """Run ``steps`` (and what they depend on) for ``config``'s project, holding its lock.
 
     Returns the names of the steps that ran; raises SlamError when one failed.
     """
     record = RunRecord()
     reporter = DebugReporter(out, record) if debug else ConciseReporter(out, record)
     loader = SlamLoader(config, reporter, verbosity=2 if debug else 0)
-    try:
-        code = _run_doit(loader, steps)
-    except Exception as error:  # doit's own: a damaged database, an unknown step
-        raise _doit_error(config, str(error)) from error
+    with project_locked(config.root):
+        try:
+            code = _run_doit(loader, steps)
+        except Exception as error:  # doit's own: a damaged database, an unknown step
+            raise _doit_error(config, str(error)) from error
     if record.error is not None:
         raise record.error
     if code != 0:
