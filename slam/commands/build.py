@@ -34,7 +34,8 @@ def run(invocation: Invocation) -> int:
             forget_installed(layout)
         executed = run_steps(config, ["package"], debug=invocation.debug, out=out)
         if "package" not in executed:
-            print(package_summary(read_manifest(layout), built=False), file=out)
+            summary = package_summary(read_manifest(layout), built=False, folder=layout.build)
+            print(summary, file=out)
     return EXIT_OK
 
 

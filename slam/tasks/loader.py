@@ -45,18 +45,20 @@ def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO)
 
     Returns the names of the steps that ran; raises SlamError when one failed.
     """
-    record = RunRecord()
+    record = RunRecord(debug=debug)
     reporter = DebugReporter(out, record) if debug else ConciseReporter(out, record)
     loader = SlamLoader(config, reporter, verbosity=2 if debug else 0)
     with project_locked(config.root):
         try:
             code = _run_doit(loader, steps)
+        except BrokenPipeError:  # the reporter's reader went away: not doit's failure
+            raise
         except Exception as error:  # doit's own: a damaged database, an unknown step
-            raise _doit_error(config, str(error)) from error
+            raise _doit_error(config, str(error), debug) from error
     if record.error is not None:
         raise record.error
     if code != 0:
-        raise _doit_error(config, f"exit code {code}")
+        raise _doit_error(config, f"exit code {code}", debug)
     return list(record.executed)
 
 
@@ -75,11 +77,11 @@ def _run_doit(loader: SlamLoader, steps: Sequence[str]) -> int:
     return int(run.parse_execute(list(steps)))
 
 
-def _doit_error(config: Config, detail: str) -> SlamError:
+def _doit_error(config: Config, detail: str, debug: bool) -> SlamError:
     layout = BuildLayout(config.root)
     last_line = (detail.strip().splitlines() or ["no message"])[-1]
+    database = layout.database.relative_to(layout.root).as_posix()
+    fix = f"if {database} is damaged, delete it (slam rebuilds)"
     return SlamError(
-        f"doit could not run the build: {last_line}",
-        f"{DEBUG_HINT}; if {layout.database.relative_to(layout.root).as_posix()} is damaged, "
-        "delete it (slam rebuilds)",
+        f"doit could not run the build: {last_line}", fix if debug else f"{DEBUG_HINT}; {fix}"
     )

@@ -9,6 +9,7 @@ recorded in ``.slam/build/package.json`` for the steps that upload it.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,7 +159,7 @@ def build_package(package: Package) -> dict[str, Any]:
     if not python:
         manifest["note"] = package.runtime_python.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
-    return {"summary": package_summary(manifest, built=True)}
+    return {"summary": package_summary(manifest, built=True, folder=layout.build)}
 
 
 def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:
@@ -172,14 +173,22 @@ def read_manifest(layout: BuildLayout) -> dict[str, Any]:
     return manifest
 
 
-def package_summary(manifest: dict[str, Any], built: bool) -> str:
-    """The lines ``slam build`` ends with."""
+def package_summary(manifest: dict[str, Any], built: bool, folder: Path) -> str:
+    """The lines ``slam build`` ends with: the last names the zip (in ``folder``) by its
+    path from the current folder, for the user to pick up."""
     state = "has been built successfully" if built else "is up to date"
     lines = [
-        f"{manifest['file']} {state}.",
         f"Size: {format_size(manifest['size'])} "
         f"({format_size(manifest['unzipped_size'])} unzipped, {manifest['files']} files).",
     ]
     if manifest.get("note"):
         lines.append(manifest["note"])
+    lines.append(f"{_shown_path(folder / manifest['file'])} {state}.")
     return "\n".join(lines)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # on another drive than the current folder (Windows)
+        return str(path)

@@ -109,7 +109,7 @@ def test_ctrl_c_while_pip_installs_then_a_rebuild(
     code, out, err = finish(rebuilt)
     assert (code, err) == (0, "")
     assert f"Installed 1 package for {RUNTIME} (x86_64): slam_test_dep 1.0." in out
-    assert " has been built successfully.\n" in out
+    assert out.endswith(" has been built successfully.\n")
     assert temporaries(project) == []
 
 
@@ -131,7 +131,7 @@ def test_what_a_killed_build_left_is_removed_by_the_next_one(
     processes.append(rebuilt)
     code, out, err = finish(rebuilt)
     assert (code, err) == (0, "")
-    assert " has been built successfully.\n" in out
+    assert out.endswith(" has been built successfully.\n")
     assert temporaries(project) == []
 
 
@@ -146,7 +146,7 @@ def test_a_build_waits_for_the_command_holding_the_project(
     code, out, _ = finish(build)
     assert code == 0
     assert out.startswith("Building lambda package...\n")
-    assert " has been built successfully.\n" in out
+    assert out.endswith(" has been built successfully.\n")
 
 
 def test_two_builds_at_once_the_second_waits_then_finds_the_package_up_to_date(
@@ -163,11 +163,11 @@ def test_two_builds_at_once_the_second_waits_then_finds_the_package_up_to_date(
 
     code, out, err = finish(first)
     assert (code, err) == (0, "")
-    assert " has been built successfully.\n" in out
+    assert out.endswith(" has been built successfully.\n")
     code, out, _ = finish(second)
     assert code == 0
     assert out.startswith("Building lambda package...\n")
-    assert " is up to date.\n" in out
+    assert out.endswith(" is up to date.\n")
     assert len(list((project / ".slam" / "build").glob("lambda_package.*.zip"))) == 1
 
 
@@ -217,4 +217,4 @@ def test_a_doit_run_of_a_dodo_file_holds_the_project_too(
     assert (code, out, err) == (0, ".  hold\n.  deps\n.  package\n", "")
     code, out, _ = finish(build)
     assert code == 0
-    assert " is up to date.\n" in out
+    assert out.endswith(" is up to date.\n")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from slam.config import config_from_text
 from slam.plugins import load_plugins
 from slam.tasks.package import package_summary, runtime_settings
@@ -31,13 +33,22 @@ def test_runtime_settings_follow_the_contract_with_the_runtime(tmp_path: Path):
     }
 
 
-def test_package_summary():
+def test_package_summary_ends_with_the_zips_path_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     manifest = {"file": "lambda_package.0123456789ab.zip", "size": 1536, "unzipped_size": 4096}
     manifest["files"] = 3
-    assert package_summary(manifest, built=True) == (
-        "lambda_package.0123456789ab.zip has been built successfully.\n"
-        "Size: 1.5 KB (4.0 KB unzipped, 3 files)."
+    build = tmp_path / "project" / ".slam" / "build"
+    monkeypatch.chdir(tmp_path)
+    assert package_summary(manifest, built=True, folder=build) == (
+        "Size: 1.5 KB (4.0 KB unzipped, 3 files).\n"
+        "project/.slam/build/lambda_package.0123456789ab.zip has been built successfully."
     )
-    assert package_summary(manifest, built=False).startswith(
-        "lambda_package.0123456789ab.zip is up to date.\n"
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path / "other")
+    manifest["note"] = "Note: no bytecode."
+    assert package_summary(manifest, built=False, folder=build) == (
+        "Size: 1.5 KB (4.0 KB unzipped, 3 files).\n"
+        "Note: no bytecode.\n"
+        "../project/.slam/build/lambda_package.0123456789ab.zip is up to date."
     )
