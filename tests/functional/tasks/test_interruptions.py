@@ -6,7 +6,9 @@ at a boundary between steps, or in the middle of one of the build's writes.
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +138,36 @@ def test_a_rebuild_after_ctrl_c_succeeds_with_the_same_zip(
         "lock",
         "logs",
     ]
+
+
+class ReaderGoneAfterOneLine(io.StringIO):
+    """Standard output piped to ``head -1``: after one line, writing fails."""
+
+    def write(self, text: str) -> int:
+        if "\n" in self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("not a file")
+
+
+def test_a_reader_gone_mid_build_stops_it_quietly_and_a_rebuild_finishes(
+    project: Project,
+    wheelhouse: Path,
+    reference_zip: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    write_project(project, wheelhouse)
+    output = ReaderGoneAfterOneLine()
+    monkeypatch.setattr(sys, "stdout", output)
+    assert main(["-c", str(project.root / "slam.yaml"), "build"]) == 141
+    assert output.getvalue() == "Building lambda package...\n"
+    assert capsys.readouterr().err == ""
+    monkeypatch.undo()
+
+    rebuilt = project.build()
+    assert (rebuilt.code, rebuilt.err) == (0, "")
+    (path,) = project.packages()
+    assert path.read_bytes() == reference_zip

@@ -132,3 +132,25 @@ def test_a_lock_that_cannot_be_created_is_a_clear_error(tmp_path: Path):
         "project from writing its build state at once: "
     )
     assert caught.value.hint == f"check that you may write to {tmp_path}/.slam"
+
+
+class CtrlCStream(io.StringIO):
+    """The waiting message's stream; the user presses Ctrl-C once it is out."""
+
+    def flush(self) -> None:
+        super().flush()
+        if self.getvalue():
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_waiting_leaves_the_lock_to_its_holder(tmp_path: Path, other_process: int):
+    fcntl.flock(other_process, fcntl.LOCK_EX)
+    os.write(other_process, b"4242\n")
+    with pytest.raises(KeyboardInterrupt), project_locked(tmp_path, CtrlCStream()):
+        pass
+    assert (tmp_path / ".slam" / "lock").read_text() == "4242\n"
+    fcntl.flock(other_process, fcntl.LOCK_UN)
+    stream = io.StringIO()
+    with project_locked(tmp_path, stream):  # taken at once: the interrupted wait holds nothing
+        assert is_locked(other_process)
+    assert stream.getvalue() == ""
