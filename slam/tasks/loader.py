@@ -8,6 +8,7 @@ Nothing here changes the process's working folder or its output streams.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -48,6 +49,7 @@ def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO)
     record = RunRecord(debug=debug)
     reporter = DebugReporter(out, record) if debug else ConciseReporter(out, record)
     loader = SlamLoader(config, reporter, verbosity=2 if debug else 0)
+    streams = sys.stdout, sys.stderr
     with project_locked(config.root):
         try:
             code = _run_doit(loader, steps)
@@ -55,6 +57,10 @@ def run_steps(config: Config, steps: Sequence[str], *, debug: bool, out: TextIO)
             raise
         except Exception as error:  # doit's own: a damaged database, an unknown step
             raise _doit_error(config, str(error), debug) from error
+        finally:
+            # doit captures an action's output by swapping these, and a Ctrl-C just
+            # before the action starts leaves them swapped: slam's last words would vanish
+            sys.stdout, sys.stderr = streams
     if record.error is not None:
         raise record.error
     if code != 0:

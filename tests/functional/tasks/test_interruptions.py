@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doit.action import PythonAction
 
 from slam.build import archive, installed, pip
 from slam.cli import main
@@ -50,6 +51,8 @@ def renaming(prefix: str = "", to: str = "") -> Callable[..., bool]:
 
 MOMENTS = {
     "before the deps step": Moment(ConciseReporter, "execute_task", task_named("deps")),
+    # doit has swapped the output streams to capture the action's, and not yet started it
+    "as the deps step starts": Moment(PythonAction, "_prepare_kwargs", lambda *args: True),
     "pip has installed into the staging folder": Moment(
         pip.Pip, "run", lambda *args: True, after=True
     ),
