@@ -39,6 +39,8 @@ def test_init_then_refuse_to_overwrite(tmp_path: Path):
         "The configuration file for your project has been generated. "
         "Remember to add slam.yaml to source control.\n"
     )
+    assert first.stderr == "slam: added .slam/ (slam's build state) to .gitignore\n"
+    assert (tmp_path / ".gitignore").read_text() == "# slam's build state\n.slam/\n"
     written = (tmp_path / "slam.yaml").read_text()
     second = slam(tmp_path, "init", "other:app")
     assert second.returncode == 1
