@@ -62,7 +62,7 @@ def build_parser(plugins: Sequence[Plugin[Any]] = ()) -> argparse.ArgumentParser
     parser = argparse.ArgumentParser(
         prog="slam",
         description="Deploy Python functions and WSGI apps to AWS Lambda and API Gateway.",
-        epilog="The options above go before or after the command's name.",
+        epilog="-c, --region, --profile and --debug go before or after the command's name.",
     )
     add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")

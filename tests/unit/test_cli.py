@@ -243,7 +243,9 @@ def test_a_commands_help_leaves_the_global_options_to_slams(
     assert out.startswith("usage: slam probe [-h] [--loud] [--crash] [--say SAY]\n")
     assert "--region" not in out
     code, out, _ = run(capsys, "--help")
-    assert out.endswith("The options above go before or after the command's name.\n")
+    assert out.endswith(
+        "\n-c, --region, --profile and --debug go before or after the command's name.\n"
+    )
 
 
 def test_debug_after_the_command_shows_the_traceback_and_no_hint_to_use_it(
