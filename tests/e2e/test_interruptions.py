@@ -93,6 +93,21 @@ def temporaries(project: Path) -> list[str]:
     return sorted(entry.name for entry in build.iterdir() if TEMPORARY_RE.fullmatch(entry.name))
 
 
+def stopped_with_temporaries(build: subprocess.Popen[str], project: Path) -> list[str]:
+    """Stop ``build`` (SIGSTOP) at a moment it has temporaries; returns their names."""
+    deadline = time.monotonic() + SAFETY_NET
+    while True:
+        assert time.monotonic() < deadline, "the build wrote no temporary file or folder"
+        if (project / ".slam" / "build").is_dir() and temporaries(project):
+            os.killpg(build.pid, signal.SIGSTOP)
+            os.waitpid(build.pid, os.WUNTRACED)  # stopped now: what it left stays
+            left = temporaries(project)
+            if left:
+                return left
+            os.killpg(build.pid, signal.SIGCONT)
+        time.sleep(0.01)
+
+
 def test_ctrl_c_while_pip_installs_then_a_rebuild(
     project: Path, processes: list[subprocess.Popen[str]]
 ):
@@ -118,11 +133,7 @@ def test_what_a_killed_build_left_is_removed_by_the_next_one(
 ):
     build = start(project)
     processes.append(build)
-    deadline = time.monotonic() + SAFETY_NET
-    while not (project / ".slam" / "build").is_dir() or not temporaries(project):
-        assert time.monotonic() < deadline, "the build wrote no temporary folder"
-        time.sleep(0.01)
-    left = temporaries(project)
+    left = stopped_with_temporaries(build, project)
     os.killpg(build.pid, signal.SIGKILL)
     assert finish(build)[0] == -signal.SIGKILL
     assert temporaries(project) == left
