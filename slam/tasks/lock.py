@@ -71,7 +71,8 @@ _HELD: dict[Path, _Held] = {}
 
 
 def lock_path(root: Path) -> Path:
-    return BuildLayout(Path(os.path.abspath(root))).state / "lock"
+    # the real path: one process may name the project through a link, and then not
+    return BuildLayout(Path(os.path.realpath(root))).state / "lock"
 
 
 @contextmanager

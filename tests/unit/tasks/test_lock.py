@@ -44,8 +44,10 @@ def test_a_block_holds_the_lock_and_names_its_process(tmp_path: Path, other_proc
 
 def test_blocks_of_one_process_nest_and_the_outermost_releases(tmp_path: Path, other_process: int):
     stream = io.StringIO()
+    link = tmp_path / "link"  # the same project, named through a link
+    link.symlink_to(tmp_path)
     with project_locked(tmp_path, stream):
-        with project_locked(tmp_path / ".", stream):
+        with project_locked(link, stream):
             assert is_locked(other_process)
         assert is_locked(other_process)
     assert not is_locked(other_process)
