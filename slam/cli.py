@@ -1,14 +1,18 @@
 """slam's command line: parse, dispatch to a command, map errors to exit codes.
 
-Exit codes: 0 success, 1 a failure the user can fix, 2 a usage error, 130 Ctrl-C.
-The commands live in :mod:`slam.commands`, one module each. Heavy libraries (boto3,
-doit, Jinja2) are imported only by the commands that use them, and the plugins only
-once a command is named, so ``slam --help`` and ``slam --version`` start fast.
+Exit codes: 0 success, 1 a failure the user can fix, 2 a usage error, 130 Ctrl-C,
+141 the output closed before slam finished writing it (``slam template | head -1``),
+as for a Unix tool that SIGPIPE stops. The global options go before or after the
+command's name. The commands live in :mod:`slam.commands`, one module each. Heavy
+libraries (boto3, doit, Jinja2) are imported only by the commands that use them, and
+the plugins only once a command is named, so ``slam --help`` and ``slam --version``
+start fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -23,26 +27,34 @@ if TYPE_CHECKING:
     from .plugins import Plugin
 
 
-def add_global_options(parser: argparse.ArgumentParser, *, version: bool = True) -> None:
-    """The options every command takes, written before the command's name."""
-    parser.add_argument(
-        "--config-file",
-        "-c",
-        default="slam.yaml",
-        help="The slam configuration file. Defaults to slam.yaml.",
-    )
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a tool SIGPIPE stopped
+GLOBAL_DEFAULTS = {"config_file": "slam.yaml", "region": None, "profile": None, "debug": False}
+
+
+def add_global_options(
+    parser: argparse.ArgumentParser, *, version: bool = True, after_command: bool = False
+) -> None:
+    """The options every command takes, before its name (``slam -c x.yaml build``) or,
+    with ``after_command``, after it (``slam build -c x.yaml``), where they stay out of
+    the command's help: ``slam --help`` documents them."""
+
+    def add(*flags: str, help: str, **options: Any) -> None:
+        if after_command:  # not set unless given: a value given before the command stays
+            options.update(default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        else:
+            options.update(default=GLOBAL_DEFAULTS[flags[0].lstrip("-").replace("-", "_")])
+            options["help"] = help
+        parser.add_argument(*flags, **options)
+
+    add("--config-file", "-c", help="The slam configuration file. Defaults to slam.yaml.")
     if version:
         parser.add_argument("--version", action="version", version=f"slam {__version__}")
-    parser.add_argument(
+    add(
         "--region",
         help="AWS region, for the commands that call AWS (default: from your AWS configuration).",
     )
-    parser.add_argument(
-        "--profile", help="AWS credentials profile, for the commands that call AWS."
-    )
-    parser.add_argument(
-        "--debug", action="store_true", help="Show full output and tracebacks on errors."
-    )
+    add("--profile", help="AWS credentials profile, for the commands that call AWS.")
+    add("--debug", action="store_true", help="Show full output and tracebacks on errors.")
 
 
 def build_parser(plugins: Sequence[Plugin[Any]] = ()) -> argparse.ArgumentParser:
@@ -50,6 +62,7 @@ def build_parser(plugins: Sequence[Plugin[Any]] = ()) -> argparse.ArgumentParser
     parser = argparse.ArgumentParser(
         prog="slam",
         description="Deploy Python functions and WSGI apps to AWS Lambda and API Gateway.",
+        epilog="-c, --region, --profile and --debug go before or after the command's name.",
     )
     add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
@@ -58,6 +71,7 @@ def build_parser(plugins: Sequence[Plugin[Any]] = ()) -> argparse.ArgumentParser
         command = load_command(name)
         subparser = subparsers.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(subparser, plugins)
+        add_global_options(subparser, version=False, after_command=True)
         subparser.set_defaults(run=command.run)
     return parser
 
@@ -72,16 +86,17 @@ class _GlobalOptionsParser(argparse.ArgumentParser):
 
 
 def parse_global_options(argv: Sequence[str]) -> argparse.Namespace:
-    """The global options and the command's name, read as the full parser reads them,
-    before the plugins that the full parser needs are loaded."""
-    parser = _GlobalOptionsParser(add_help=False)
+    """The global options, wherever they are, and the command's name (the first word
+    that is not an option's), read before the plugins that the full parser needs are
+    loaded."""
+    parser = _GlobalOptionsParser(add_help=False, allow_abbrev=False)
     add_global_options(parser, version=False)
-    parser.add_argument("command", nargs="?")
-    parser.add_argument("arguments", nargs=argparse.REMAINDER)
     try:
-        return parser.parse_known_args(argv)[0]
+        options, others = parser.parse_known_args(argv)
     except _Unparsed:
-        return argparse.Namespace(debug=False, command=None)
+        return argparse.Namespace(**GLOBAL_DEFAULTS, command=None)
+    options.command = next((word for word in others if not word.startswith("-")), None)
+    return options
 
 
 def report(error: SlamError, stream: TextIO) -> None:
@@ -96,7 +111,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     early = parse_global_options(argv)
     try:
-        return _run(argv, named_command=early.command in COMMANDS)
+        return _reporting_errors(argv, early)
+    except BrokenPipeError:  # whoever read slam's output stopped reading: nothing to add
+        _discard_output()
+        return EXIT_OUTPUT_CLOSED
+
+
+def _reporting_errors(argv: list[str], early: argparse.Namespace) -> int:
+    try:
+        code = _run(argv, named_command=early.command in COMMANDS)
+        sys.stdout.flush()  # a closed pipe shows here, while slam can still say nothing
+        return code
     except KeyboardInterrupt:
         print("slam: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -105,12 +130,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         report(error, sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as error:  # a bug in slam: say so in one line unless debugging
         if early.debug:
             traceback.print_exc()
         print(f"slam: error: unexpected {type(error).__name__}: {error}", file=sys.stderr)
-        print("hint: re-run with --debug to see where it happened", file=sys.stderr)
+        if not early.debug:
+            print("hint: re-run with --debug to see where it happened", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _discard_output() -> None:
+    """Point the standard streams at the null device: Python flushes them at exit, and
+    would report the closed pipe there."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(null, stream.fileno())
+        except (OSError, ValueError):  # not a file (a test's capture): nothing to flush
+            continue
+    os.close(null)
 
 
 def _run(argv: list[str], named_command: bool) -> int:

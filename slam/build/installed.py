@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..atomic import temporary
 from .archive import Entry, write_zip
 from .bytecode import compile_sources
 
@@ -44,9 +45,9 @@ def write_installed_zip(folder: Path, path: Path, python: str | None) -> None:
     for name, entry in list(entries.items()):
         if name.endswith(".dist-info/RECORD"):
             entries[name] = _record_of_shipped(name, entry, entries)
-    partial = path.with_suffix(".partial")
-    write_zip(partial, entries.values())
-    partial.replace(path)
+    with temporary(path) as partial:
+        write_zip(partial, entries.values())
+        partial.replace(path)
 
 
 def _installed_files(folder: Path) -> Iterator[tuple[str, Path]]:

@@ -21,18 +21,21 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
 def run(invocation: Invocation) -> int:
     from ..tasks.deps import forget_installed
     from ..tasks.loader import run_steps
+    from ..tasks.lock import project_locked
     from ..tasks.package import package_summary, read_manifest
     from ..tasks.project import BuildLayout
 
     config = invocation.load_config()
     out = sys.stdout  # looked up now: tests and callers may have replaced it
-    print("Building lambda package...", file=out, flush=True)
     layout = BuildLayout(config.root)
-    if invocation.options.rebuild_deps:
-        forget_installed(layout)
-    executed = run_steps(config, ["package"], debug=invocation.debug, out=out)
-    if "package" not in executed:
-        print(package_summary(read_manifest(layout), built=False), file=out)
+    with project_locked(config.root):
+        print("Building lambda package...", file=out, flush=True)
+        if invocation.options.rebuild_deps:
+            forget_installed(layout)
+        executed = run_steps(config, ["package"], debug=invocation.debug, out=out)
+        if "package" not in executed:
+            summary = package_summary(read_manifest(layout), built=False, folder=layout.build)
+            print(summary, file=out)
     return EXIT_OK
 
 

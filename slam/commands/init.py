@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import string
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,12 @@ DONE = (
     "The configuration file for your project has been generated. "
     "Remember to add {file} to source control."
 )
+MAX_NAME_LENGTH = 128  # the name names the CloudFormation stack: at most 128 characters
+FROM_MODULE = "function: the project name comes from the module"
+# .gitignore lines that already say what to do with slam's build state (a "!" line too:
+# the user keeps it on purpose)
+STATE_PATTERNS = {f"{lead}.slam{tail}" for lead in ("", "/") for tail in ("", "/", "/*", "/**")}
+STATE_ENTRY = "# slam's build state\n.slam/\n"
 
 # Which option set each of slam's own keys, to report init's mistakes in the user's words;
 # plugins declare theirs as InitOptions.
@@ -141,7 +148,29 @@ def run(invocation: Invocation) -> int:
     config = write_config(invocation.options, invocation.config_file, invocation.plugins)
     print_warnings(config)
     print(DONE.format(file=invocation.options.config_file))  # as the user spelled it
+    note = ignore_build_state(invocation.config_file.parent / ".gitignore")
+    if note:
+        print(note, file=sys.stderr)
     return EXIT_OK
+
+
+def ignore_build_state(gitignore: Path) -> str | None:
+    """Add ``.slam/`` to ``gitignore`` (creating it) unless a line already covers it;
+    returns what to tell the user: what changed, or that it could not."""
+    try:
+        text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+        patterns = {line.strip().lstrip("!") for line in text.splitlines()}
+        if patterns & STATE_PATTERNS:
+            return None
+        with gitignore.open("a", encoding="utf-8") as file:
+            file.write(("\n" if text and not text.endswith("\n") else "") + STATE_ENTRY)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        return (
+            f"slam: warning: could not add .slam/ to {gitignore}: {reason}; add it yourself, "
+            "so that slam's build state stays out of source control"
+        )
+    return f"slam: added .slam/ (slam's build state) to {gitignore}"
 
 
 def write_config(
@@ -152,19 +181,36 @@ def write_config(
         raise AlreadyExists(
             config_file, "edit it, or remove it to start over (slam init never overwrites it)"
         )
+    _check_name_length(args)
     text = render_config(args, plugins)
     try:
         config = config_from_text(text, config_file, plugins)
     except ConfigError as exc:
-        raise _in_option_terms(exc, plugins) from None
+        raise _in_option_terms(exc, plugins, named=bool(args.name)) from None
     write_atomically(config_file, text, overwrite=False)
     return config
 
 
-def _in_option_terms(error: ConfigError, plugins: Sequence[Plugin[Any]]) -> UsageError:
-    """The first problem, named by the option that set its key (the longest match)."""
+def _check_name_length(args: argparse.Namespace) -> None:
+    """A name too long for a stack is an error saying so, naming where it came from."""
+    name = args.name or project_name(args.function.module)
+    if len(name) <= MAX_NAME_LENGTH:
+        return
+    too_long = f"is {len(name)} characters long, more than {MAX_NAME_LENGTH} (it names the stack)"
+    if args.name:
+        raise UsageError(f"--name: {too_long}", "choose a shorter name")
+    raise UsageError(f"{FROM_MODULE}, and {too_long}", "choose a shorter one with --name")
+
+
+def _in_option_terms(
+    error: ConfigError, plugins: Sequence[Plugin[Any]], named: bool = True
+) -> UsageError:
+    """The first problem, named by the option that set its key (the longest match);
+    a name slam derived (``named`` false) is the function argument's."""
     problem = error.problems[0]
     key = dotted(problem.path)
+    if key == "name" and not named:
+        return UsageError(f"{FROM_MODULE}: {problem.message}", "choose a name with --name")
     options = {**OPTION_FOR_KEY, "function": "function"}
     options.update((option.key, option.flag) for p in plugins for option in p.init_options)
     matching = [prefix for prefix in options if key == prefix or key.startswith(prefix + ".")]

@@ -28,13 +28,15 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
 def run(invocation: Invocation) -> int:
     from ..cloudformation import template_json, template_yaml
     from ..tasks.loader import run_steps
+    from ..tasks.lock import project_locked
     from ..tasks.project import BuildLayout
 
     config = invocation.load_config()
-    # the step prints nothing; doit's own output (--debug) goes to stderr, so stdout
-    # holds only the template
-    run_steps(config, ["template"], debug=invocation.debug, out=sys.stderr)
-    template = json.loads(BuildLayout(config.root).template.read_text(encoding="utf-8"))
+    with project_locked(config.root):
+        # the step prints nothing; doit's own output (--debug) goes to stderr, so stdout
+        # holds only the template
+        run_steps(config, ["template"], debug=invocation.debug, out=sys.stderr)
+        template = json.loads(BuildLayout(config.root).template.read_text(encoding="utf-8"))
     sys.stdout.write(
         template_yaml(template) if invocation.options.format == "yaml" else template_json(template)
     )

@@ -41,6 +41,7 @@ from typing import Any
 from ..config import Config, load_config
 from ..plugins import load_plugins
 from . import deps, package, publish, stack, template, upload
+from .lock import lock_until_exit
 from .project import BuildLayout, Project
 from .remote import Remote, RemoteOptions
 from .step import TaskDict
@@ -79,10 +80,14 @@ def doit_config(root: Path | str) -> dict[str, Any]:
 
     slam and a user's dodo.py share them, and so the state in ``<root>/.slam/``,
     which this creates: doit opens its database before it loads any task, and never
-    creates a folder. The default task is never destructive: deleting is a command.
+    creates a folder. It also takes the project's lock for the rest of the process
+    (waiting while a slam command or another doit run holds it), so that two runs
+    never write ``.slam/`` at once. The default task is never destructive: deleting
+    is a command.
     """
     layout = BuildLayout(Path(root).absolute())
     layout.state.mkdir(exist_ok=True)
+    lock_until_exit(layout.root)
     return {
         "dep_file": str(layout.database),
         "backend": "sqlite3",  # portable across Python builds, safe under concurrent runs

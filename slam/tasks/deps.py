@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..atomic import write_atomically
+from ..atomic import temporary, write_atomically
 from ..build.archive import sha256_of
 from ..build.installed import distributions, write_installed_zip
 from ..build.interpreters import Interpreter
@@ -103,20 +103,20 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
     """Install the requirements into .slam/build/deps and zip them; returns the summary."""
     layout = deps.layout
     layout.build.mkdir(parents=True, exist_ok=True)
-    staging = layout.build / "deps.partial"
-    fresh_folder(staging)
-    built: list[str] = []
-    if deps.path.is_file():
-        deps.log.parent.mkdir(parents=True, exist_ok=True)
-        deps.log.write_text("")
-        built = _install(deps, staging)
-    elif deps.requirements != DEFAULT_REQUIREMENTS:
-        raise SlamError(
-            f"the requirements file {deps.requirements} does not exist",
-            "create it, or correct requirements in slam.yaml",
-        )
-    shutil.rmtree(layout.deps, ignore_errors=True)
-    staging.rename(layout.deps)
+    with temporary(layout.deps) as staging:
+        fresh_folder(staging)
+        built: list[str] = []
+        if deps.path.is_file():
+            deps.log.parent.mkdir(parents=True, exist_ok=True)
+            deps.log.write_text("")
+            built = _install(deps, staging)
+        elif deps.requirements != DEFAULT_REQUIREMENTS:
+            raise SlamError(
+                f"the requirements file {deps.requirements} does not exist",
+                "create it, or correct requirements in slam.yaml",
+            )
+        shutil.rmtree(layout.deps, ignore_errors=True)
+        staging.rename(layout.deps)
     installed = distributions(layout.deps)
     write_installed_zip(layout.deps, layout.deps_zip, deps.runtime_python.path)
     manifest = {"distributions": installed, "sha256": sha256_of(layout.deps_zip)}
@@ -126,9 +126,14 @@ def install_dependencies(deps: Dependencies) -> dict[str, Any]:
 
 def _install(deps: Dependencies, target: Path) -> list[str]:
     """pip install into ``target``, building pure-Python wheels pip lacks; returns those."""
+    with temporary(deps.layout.build / "sources") as scratch:
+        return _install_from(deps, target, scratch)
+
+
+def _install_from(deps: Dependencies, target: Path, scratch: Path) -> list[str]:
     pip = Pip(deps.log, deps.root, markers_for=deps.runtime_python.path)
     requirements = RequirementsFile(deps.path)
-    wheel_build = WheelBuild(pip, deps.platform, requirements, deps.layout.build / "sources")
+    wheel_build = WheelBuild(pip, deps.platform, requirements, scratch)
     built: list[str] = []
     attempted: set[str] = set()
     while True:
@@ -171,8 +176,12 @@ def _summary(deps: Dependencies, installed: list[str], built: list[str]) -> str:
 
 
 def forget_installed(layout: BuildLayout) -> None:
-    """Remove the installed dependencies and locally built wheels: the next build reinstalls."""
-    for folder in (layout.deps, layout.wheels):
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove the installed dependencies and locally built wheels: the next build reinstalls.
+
+    The stamps go first: interrupted, this still leaves a project whose next build
+    reinstalls.
+    """
     for stamp in (layout.deps_manifest, layout.deps_zip):
         stamp.unlink(missing_ok=True)
+    for folder in (layout.deps, layout.wheels):
+        shutil.rmtree(folder, ignore_errors=True)

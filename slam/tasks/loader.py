@@ -8,6 +8,7 @@ Nothing here changes the process's working folder or its output streams.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -18,6 +19,7 @@ from doit.loader import generate_tasks
 from ..config import Config
 from ..errors import SlamError
 from . import doit_config, project_tasks
+from .lock import project_locked
 from .project import BuildLayout, Project
 from .remote import Remote
 from .reporter import DEBUG_HINT, ConciseReporter, DebugReporter, RunRecord
@@ -53,24 +55,33 @@ def run_steps(
     remote: Remote | None = None,
     headings: TextIO | None = None,
 ) -> list[str]:
-    """Run ``steps`` (and what they depend on) for ``config``'s project, the remote ones
+    """Run ``steps`` (and what they depend on) for ``config``'s project, holding its lock,
+    the remote ones
     through ``remote`` (its options, its AWS client). Progress goes to ``out``, the steps'
     headings to ``headings``.
 
     Returns the names of the steps that ran; raises SlamError when one failed.
     """
-    record = RunRecord()
+    record = RunRecord(debug=debug)
     kind = DebugReporter if debug else ConciseReporter
     reporter = kind(out, record, headings)
     loader = SlamLoader(config, reporter, verbosity=2 if debug else 0, remote=remote)
-    try:
-        code = _run_doit(loader, steps)
-    except Exception as error:  # doit's own: a damaged database, an unknown step
-        raise _doit_error(config, str(error)) from error
+    streams = sys.stdout, sys.stderr
+    with project_locked(config.root):
+        try:
+            code = _run_doit(loader, steps)
+        except BrokenPipeError:  # the reporter's reader went away: not doit's failure
+            raise
+        except Exception as error:  # doit's own: a damaged database, an unknown step
+            raise _doit_error(config, str(error), debug) from error
+        finally:
+            # doit captures an action's output by swapping these, and a Ctrl-C just
+            # before the action starts leaves them swapped: slam's last words would vanish
+            sys.stdout, sys.stderr = streams
     if record.error is not None:
         raise record.error
     if code != 0:
-        raise _doit_error(config, f"exit code {code}")
+        raise _doit_error(config, f"exit code {code}", debug)
     return list(record.executed)
 
 
@@ -89,11 +100,11 @@ def _run_doit(loader: SlamLoader, steps: Sequence[str]) -> int:
     return int(run.parse_execute(list(steps)))
 
 
-def _doit_error(config: Config, detail: str) -> SlamError:
+def _doit_error(config: Config, detail: str, debug: bool) -> SlamError:
     layout = BuildLayout(config.root)
     last_line = (detail.strip().splitlines() or ["no message"])[-1]
+    database = layout.database.relative_to(layout.root).as_posix()
+    fix = f"if {database} is damaged, delete it (slam rebuilds)"
     return SlamError(
-        f"doit could not run the build: {last_line}",
-        f"{DEBUG_HINT}; if {layout.database.relative_to(layout.root).as_posix()} is damaged, "
-        "delete it (slam rebuilds)",
+        f"doit could not run the build: {last_line}", fix if debug else f"{DEBUG_HINT}; {fix}"
     )

@@ -9,7 +9,7 @@ recorded in ``.slam/build/package.json`` for the steps that upload it.
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..atomic import write_atomically
+from ..atomic import temporary, write_atomically
 from ..build.archive import (
     LAMBDA_UNZIPPED_LIMIT,
     Entry,
@@ -132,17 +132,20 @@ def build_package(package: Package) -> dict[str, Any]:
     check_entry_point(
         function, package.root, package.files, layout.deps_zip, package.runtime_python
     )
-    entries = package.entries()
     python = package.runtime_python.path
-    if python:
-        entries += _bytecode(entries, layout.build / "bytecode", python)
-    sizes = sizes_in_zip(layout.deps_zip) | {entry.name: entry.size for entry in entries}
-    check_unzipped_size(sizes, package.unzipped_limit)
-    partial = layout.build / "lambda_package.partial"
-    extend_zip(layout.deps_zip, partial, entries)
-    sha256 = sha256_of(partial)
-    path = layout.package_zip(sha256)
-    partial.replace(path)
+    with (
+        temporary(layout.build / "bytecode") as bytecode,
+        temporary(layout.build / "lambda_package.zip") as partial,
+    ):
+        entries = package.entries()
+        if python:
+            entries += _bytecode(entries, bytecode, python)
+        sizes = sizes_in_zip(layout.deps_zip) | {entry.name: entry.size for entry in entries}
+        check_unzipped_size(sizes, package.unzipped_limit)
+        extend_zip(layout.deps_zip, partial, entries)
+        sha256 = sha256_of(partial)
+        path = layout.package_zip(sha256)
+        partial.replace(path)
     for old in layout.build.glob("lambda_package.*.zip"):
         if old != path:
             old.unlink()
@@ -156,11 +159,10 @@ def build_package(package: Package) -> dict[str, Any]:
     if not python:
         manifest["note"] = package.runtime_python.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
-    return {"summary": package_summary(manifest, built=True)}
+    return {"summary": package_summary(manifest, built=True, folder=layout.build)}
 
 
 def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:
-    shutil.rmtree(output, ignore_errors=True)
     sources = {e.name: e.path for e in entries if e.name.endswith(".py") and e.path is not None}
     written = compile_sources(sources, output, python)
     return [Entry.from_file(name, output / name) for name in written]
@@ -171,14 +173,22 @@ def read_manifest(layout: BuildLayout) -> dict[str, Any]:
     return manifest
 
 
-def package_summary(manifest: dict[str, Any], built: bool) -> str:
-    """The lines ``slam build`` ends with."""
+def package_summary(manifest: dict[str, Any], built: bool, folder: Path) -> str:
+    """The lines ``slam build`` ends with: the last names the zip (in ``folder``) by its
+    path from the current folder, for the user to pick up."""
     state = "has been built successfully" if built else "is up to date"
     lines = [
-        f"{manifest['file']} {state}.",
         f"Size: {format_size(manifest['size'])} "
         f"({format_size(manifest['unzipped_size'])} unzipped, {manifest['files']} files).",
     ]
     if manifest.get("note"):
         lines.append(manifest["note"])
+    lines.append(f"{_shown_path(folder / manifest['file'])} {state}.")
     return "\n".join(lines)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # on another drive than the current folder (Windows)
+        return str(path)

@@ -32,14 +32,16 @@ def print_line(text: str | None, stream: TextIO | None) -> None:
         print(text, file=stream, flush=True)
 
 
-def failure_error(task: Any, fail: Any) -> SlamError:
-    """A doit failure as the SlamError slam reports."""
+def failure_error(task: Any, fail: Any, debug: bool = False) -> SlamError:
+    """A doit failure as the SlamError slam reports; with ``debug``, doit has shown
+    where it happened already."""
+    hint = None if debug else DEBUG_HINT
     if isinstance(fail, StepFailed):
         return fail.error
     lines = "".join(fail.traceback).strip().splitlines()
     if lines:  # an exception: a bug, in slam or in a user's task
-        return SlamError(f"unexpected error in step {task.name}: {lines[-1]}", DEBUG_HINT)
-    return SlamError(f"step {task.name} failed: {fail.message}", DEBUG_HINT)
+        return SlamError(f"unexpected error in step {task.name}: {lines[-1]}", hint)
+    return SlamError(f"step {task.name} failed: {fail.message}", hint)
 
 
 @dataclass
@@ -48,12 +50,13 @@ class RunRecord:
 
     executed: list[str] = field(default_factory=list)
     error: SlamError | None = None
+    debug: bool = False  # doit shows failures in full: no hint to re-run with --debug
 
     def add_success(self, task: Any) -> None:
         self.executed.append(task.name)
 
     def add_failure(self, task: Any, fail: Any) -> None:
-        self.error = self.error or failure_error(task, fail)
+        self.error = self.error or failure_error(task, fail, self.debug)
 
     def runtime_error(self, message: str, hint: str | None) -> None:
         self.error = self.error or SlamError(message, hint)
@@ -103,7 +106,8 @@ class ConciseReporter:
 
 
 class DebugReporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
-    """doit's own full output (``--debug``), keeping a RunRecord as ConciseReporter does."""
+    """doit's own full output (``--debug``), and the ``summary`` a step returns, keeping
+    a RunRecord as ConciseReporter does."""
 
     def __init__(self, out: TextIO, record: RunRecord, headings: TextIO | None = None) -> None:
         super().__init__(out, {"failure_verbosity": 2})
@@ -121,6 +125,9 @@ class DebugReporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
     def add_success(self, task: Any) -> None:
         self.record.add_success(task)
         super().add_success(task)
+        summary = task.values.get("summary")
+        if summary:
+            print(summary, file=self.outstream, flush=True)
 
     def add_failure(self, task: Any, fail: Any) -> None:
         self.record.add_failure(task, fail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,58 @@ def test_another_failure_names_the_file_and_the_reason(tmp_path: Path):
         write_atomically(tmp_path / "taken", "x")
     assert caught.value.message == f"cannot write {tmp_path}/taken: Is a directory"
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["taken"]
+
+
+def test_temporary_names_are_hidden_beside_the_file_and_never_repeat(tmp_path: Path):
+    names = {atomic.temporary_path(tmp_path / "deps.zip").name for _ in range(100)}
+    assert len(names) == 100
+    for name in names:
+        assert re.fullmatch(rf"\.deps\.zip\.{os.getpid()}-[0-9a-f]{{8}}\.tmp", name)
+
+
+def test_what_a_block_leaves_under_a_temporary_name_is_removed_even_on_ctrl_c(tmp_path: Path):
+    with pytest.raises(KeyboardInterrupt), atomic.temporary(tmp_path / "deps") as folder:
+        (folder / "pkg").mkdir(parents=True)
+        (folder / "pkg" / "mod.py").write_text("x = 1\n")
+        raise KeyboardInterrupt
+    with atomic.temporary(tmp_path / "out.zip") as file:
+        file.write_bytes(b"zip")
+    with atomic.temporary(tmp_path / "kept.zip") as file:
+        file.write_bytes(b"zip")
+        file.replace(tmp_path / "kept.zip")
+    assert [entry.name for entry in tmp_path.iterdir()] == ["kept.zip"]
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "package.json"
+    path.write_text("old\n")
+
+    def interrupted(source: str, target: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(path, "new\n")
+    assert [entry.name for entry in tmp_path.iterdir()] == ["package.json"]
+    assert path.read_text() == "old\n"
+
+
+def test_leftovers_of_killed_writes_are_removed_and_nothing_else(tmp_path: Path):
+    (tmp_path / ".deps.4242-0123abcd.tmp" / "pkg").mkdir(parents=True)
+    (tmp_path / ".deps.zip.4242-89abcdef.tmp").write_bytes(b"half a zip")
+    (tmp_path / ".lambda_package.zip.17-deadbeef.tmp").write_bytes(b"half a zip")
+    kept = ["deps", "deps.json", "notes.tmp", ".hidden.tmp", ".x.12-nothex00.tmp"]
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "deps" / ".inside.4242-0123abcd.tmp").write_text("not at the top")
+    for name in kept[1:]:
+        (tmp_path / name).write_text("mine\n")
+    assert atomic.remove_temporaries(tmp_path) == [
+        ".deps.4242-0123abcd.tmp",
+        ".deps.zip.4242-89abcdef.tmp",
+        ".lambda_package.zip.17-deadbeef.tmp",
+    ]
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == sorted(kept)
+    assert (tmp_path / "deps" / ".inside.4242-0123abcd.tmp").exists()
+    assert atomic.remove_temporaries(tmp_path / "missing") == []

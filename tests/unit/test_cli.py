@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import types
 from collections.abc import Callable
@@ -56,7 +57,8 @@ def test_help_lists_the_commands_and_global_options(capsys: pytest.CaptureFixtur
     [
         ((), "the following arguments are required: {"),
         (("deploi",), "invalid choice: 'deploi'"),
-        (("build", "--debug"), "unrecognized arguments: --debug"),  # global options go first
+        (("build", "--verbose"), "unrecognized arguments: --verbose"),
+        (("build", "--version"), "unrecognized arguments: --version"),  # only before it
         (("--config-file",), "argument --config-file/-c: expected one argument"),
     ],
 )
@@ -167,23 +169,37 @@ def test_with_debug_a_plugin_that_fails_to_load_shows_where(
     )
 
 
-def test_a_command_is_one_module_and_one_name_in_the_registry(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-):
+@pytest.fixture
+def probe(monkeypatch: pytest.MonkeyPatch) -> list[Invocation]:
+    """A command ``probe`` that records what it receives: with ``--crash``, a bug in it
+    raises; with ``--say TEXT``, it prints TEXT. Returns the invocations it received."""
     seen: list[Invocation] = []
 
     def add_arguments(parser: argparse.ArgumentParser, plugins: object) -> None:
         parser.add_argument("--loud", action="store_true")
+        parser.add_argument("--crash", action="store_true")
+        parser.add_argument("--say")
 
     def run_probe(invocation: Invocation) -> int:
         seen.append(invocation)
+        if invocation.options.crash:
+            raise ZeroDivisionError("division by zero")
+        if invocation.options.say:
+            print(invocation.options.say)
         return 7
 
-    probe = types.ModuleType("slam.commands.probe")
+    module = types.ModuleType("slam.commands.probe")
     command = Command("Show what a command receives.", run_probe, add_arguments)
-    setattr(probe, "COMMAND", command)  # noqa: B010  # a module's attribute, as a command defines it
-    monkeypatch.setitem(sys.modules, "slam.commands.probe", probe)
+    setattr(module, "COMMAND", command)  # noqa: B010  # a module's attribute, as a command defines it
+    monkeypatch.setitem(sys.modules, "slam.commands.probe", module)
     monkeypatch.setattr(cli, "COMMANDS", (*COMMANDS, "probe"))
+    return seen
+
+
+def test_a_command_is_one_module_and_one_name_in_the_registry(
+    project: Path, capsys: pytest.CaptureFixture[str], probe: list[Invocation]
+):
+    seen = probe
     code, out, _ = run(capsys, "--help")
     assert code == 0
     assert "probe               Show what a command receives." in out
@@ -203,3 +219,72 @@ def test_every_module_in_slam_commands_is_a_registered_command():
     assert sorted(COMMANDS) == modules
     for name in COMMANDS:
         assert isinstance(load_command(name), Command)
+
+
+def test_global_options_go_after_the_command_too(
+    project: Path, capsys: pytest.CaptureFixture[str], probe: list[Invocation]
+):
+    after = ("probe", "--loud", "-c", "other.yaml", "--region", "eu-west-1", "--debug")
+    assert run(capsys, *after, "--profile", "ops")[0] == 7
+    assert run(capsys, "-c", "first.yaml", "--region", "us-east-1", "probe", "-c", "x.yaml")[0] == 7
+    first, second = probe
+    assert first.aws == AwsOptions(region="eu-west-1", profile="ops")
+    assert (first.config_file, first.debug, first.options.loud) == (Path("other.yaml"), True, True)
+    # after the command, an option replaces its value from before it; the others stay
+    assert second.aws == AwsOptions(region="us-east-1", profile=None)
+    assert (second.config_file, second.debug) == (Path("x.yaml"), False)
+
+
+def test_a_commands_help_leaves_the_global_options_to_slams(
+    capsys: pytest.CaptureFixture[str], probe: list[Invocation]
+):
+    code, out, _ = run(capsys, "probe", "--help")
+    assert code == 0
+    assert out.startswith("usage: slam probe [-h] [--loud] [--crash] [--say SAY]\n")
+    assert "--region" not in out
+    code, out, _ = run(capsys, "--help")
+    assert out.endswith(
+        "\n-c, --region, --profile and --debug go before or after the command's name.\n"
+    )
+
+
+def test_debug_after_the_command_shows_the_traceback_and_no_hint_to_use_it(
+    project: Path, capsys: pytest.CaptureFixture[str], probe: list[Invocation]
+):
+    code, out, err = run(capsys, "probe", "--crash", "--debug")
+    assert (code, out) == (1, "")
+    assert 'raise ZeroDivisionError("division by zero")' in err
+    assert err.endswith("slam: error: unexpected ZeroDivisionError: division by zero\n")
+
+
+class ClosedPipe:
+    """Standard output whose reader has gone (``slam template | head -1``): writing, or
+    flushing what was written, fails as a closed pipe does."""
+
+    def __init__(self, fails_on: str) -> None:
+        self.fails_on = fails_on
+
+    def write(self, text: str) -> int:
+        if self.fails_on == "write":
+            raise BrokenPipeError(32, "Broken pipe")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.fails_on == "flush":
+            raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("not a file")
+
+
+@pytest.mark.parametrize("fails_on", ["write", "flush"])
+def test_a_closed_output_ends_slam_quietly_with_141(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    probe: list[Invocation],
+    fails_on: str,
+):
+    monkeypatch.setattr(sys, "stdout", ClosedPipe(fails_on))
+    assert main(["probe", "--say", "a long template"]) == 141
+    assert capsys.readouterr().err == ""

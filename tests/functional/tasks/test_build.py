@@ -40,7 +40,10 @@ def with_dep(project: Project, wheelhouse: Path) -> Project:
     return project
 
 
-def test_cold_build_prints_the_seed_lines_and_writes_the_zip(with_dep: Project):
+def test_cold_build_prints_the_seed_lines_and_writes_the_zip(
+    with_dep: Project, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(with_dep.root)
     result = with_dep.build()
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
@@ -49,10 +52,10 @@ def test_cold_build_prints_the_seed_lines_and_writes_the_zip(with_dep: Project):
         f"Installing requirements.txt for {RUNTIME} (x86_64)...",
         f"Installed 1 package for {RUNTIME} (x86_64): slam_test_dep 1.0.",
     ]
-    assert HASH_LINE.fullmatch(lines[3])
-    assert SIZE_LINE.fullmatch(lines[4])
-    assert len(lines) == 5
+    assert SIZE_LINE.fullmatch(lines[3])
     (path,) = with_dep.packages()
+    assert lines[4] == f".slam/build/{path.name} has been built successfully."
+    assert len(lines) == 5
     assert path.name == f"lambda_package.{built_hash(result.out)}.zip"
     runtime = sorted(f"slam_runtime/{p.name}" for p in RUNTIME_SOURCE.glob("*.py"))
     names = with_dep.package().namelist()
@@ -102,19 +105,22 @@ def test_the_same_project_gives_the_same_bytes_twice_and_in_two_folders(
     assert other.packages()[0].read_bytes() == first_bytes
 
 
-def test_an_unchanged_project_rebuilds_nothing(with_dep: Project):
+def test_an_unchanged_project_rebuilds_nothing(with_dep: Project, monkeypatch: pytest.MonkeyPatch):
     first = with_dep.build()
     stamp = deps_stamp(with_dep)
     (path,) = with_dep.packages()
     package_stamp = path.stat().st_mtime_ns
+    monkeypatch.chdir(with_dep.root.parent)  # the zip is named from the current folder
     again = with_dep.build()
     assert again.code == 0
-    name = path.name
-    assert again.out.splitlines()[:2] == ["Building lambda package...", f"{name} is up to date."]
-    assert SIZE_LINE.fullmatch(again.out.splitlines()[2])
+    lines = again.out.splitlines()
+    assert lines[0] == "Building lambda package..."
+    assert SIZE_LINE.fullmatch(lines[1])
+    assert lines[2] == f"project/.slam/build/{path.name} is up to date."
+    assert len(lines) == 3
     assert deps_stamp(with_dep) == stamp
     assert path.stat().st_mtime_ns == package_stamp
-    assert first.out.splitlines()[-1] == again.out.splitlines()[-1]
+    assert first.out.splitlines()[-2] == lines[1]
 
 
 def test_touching_files_rebuilds_nothing(with_dep: Project):
@@ -360,12 +366,20 @@ def test_an_unknown_requirement_shows_pips_error(project: Project, wheelhouse: P
     )
 
 
-def test_debug_shows_doits_own_output(with_dep: Project):
-    result = with_dep.slam("--debug", "build")
+def test_debug_shows_doits_own_output_and_the_summary(
+    with_dep: Project, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(with_dep.root)
+    result = with_dep.slam("build", "--debug")
     assert result.code == 0
     assert ".  deps\n" in result.out
     assert ".  package\n" in result.out
     assert "Building lambda package..." in result.out
+    assert f"Installed 1 package for {RUNTIME} (x86_64): slam_test_dep 1.0.\n" in result.out
+    (path,) = with_dep.packages()
+    assert result.out.endswith(f"\n.slam/build/{path.name} has been built successfully.\n")
+    again = with_dep.slam("--debug", "build")
+    assert again.out.endswith(f"\n.slam/build/{path.name} is up to date.\n")
 
 
 def test_an_invalid_zip_in_the_deps_folder_is_not_trusted(with_dep: Project):
@@ -394,6 +408,10 @@ def test_a_bug_in_a_step_is_one_line_unless_debugging(
     debug = project.slam("--debug", "build")
     assert debug.code == 1
     assert 'raise ZeroDivisionError("division by zero")' in debug.out
+    # already debugging: no hint to re-run with --debug
+    assert debug.err.endswith(
+        "\nslam: error: unexpected error in step package: ZeroDivisionError: division by zero\n"
+    )
 
 
 def test_a_damaged_state_database_is_one_error_with_the_fix(project: Project):
@@ -406,6 +424,10 @@ def test_a_damaged_state_database_is_one_error_with_the_fix(project: Project):
     assert result.err.endswith(
         "hint: re-run with --debug to see where it happened; if .slam/doit.sqlite3 is "
         "damaged, delete it (slam rebuilds)\n"
+    )
+    debugging = project.slam("build", "--debug")
+    assert debugging.err.endswith(
+        "\nhint: if .slam/doit.sqlite3 is damaged, delete it (slam rebuilds)\n"
     )
     (project.root / ".slam" / "doit.sqlite3").unlink()
     assert project.build().code == 0

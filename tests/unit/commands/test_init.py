@@ -16,6 +16,7 @@ DONE = (
     "The configuration file for your project has been generated. "
     "Remember to add slam.yaml to source control.\n"
 )
+ADDED = "slam: added .slam/ (slam's build state) to .gitignore\n"
 
 
 def init(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -25,7 +26,7 @@ def init(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_basic_tutorial(project: Path, capsys: pytest.CaptureFixture[str]):
-    assert init(capsys, "fizzbuzz:fizzbuzz") == (0, DONE, "")
+    assert init(capsys, "fizzbuzz:fizzbuzz") == (0, DONE, ADDED)
     config = load_config(project / "slam.yaml", load_plugins())
     assert config.name == "fizzbuzz"
     assert (config.function.module, config.function.app) == ("fizzbuzz", "fizzbuzz")
@@ -51,7 +52,7 @@ def test_seed_examples(project: Path, capsys: pytest.CaptureFixture[str]):
         "--dynamodb-tables",
         "users,tasks",
     ]
-    assert init(capsys, *argv) == (0, DONE, "")
+    assert init(capsys, *argv) == (0, DONE, "")  # .gitignore has .slam/ already
     config = load_config("slam.yaml", load_plugins())
     assert config.name == "tasks-api"
     assert config.stages == ("dev", "staging", "prod")
@@ -129,7 +130,7 @@ OTHER = ([], ["--architecture", "arm64", "--runtime", "python3.14"])
 def test_every_combination_writes_a_valid_file(
     project: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ):
-    assert init(capsys, "app:app", *argv) == (0, DONE, "")
+    assert init(capsys, "app:app", *argv) == (0, DONE, ADDED)
     config = load_config("slam.yaml", load_plugins())
     assert (config.plugin_settings("wsgi") is not None) == ("--wsgi" in argv)
     assert (config.plugin_settings("dynamodb") is not None) == ("--dynamodb-tables" in argv)
@@ -203,7 +204,7 @@ def test_deprecated_runtime_is_written_with_a_warning(
     assert (code, out) == (0, DONE)
     assert err == (
         "slam: warning: slam.yaml: aws.lambda_runtime: AWS deprecated python3.10 on 2026-10-31; "
-        "consider moving to python3.14\n"
+        "consider moving to python3.14\n" + ADDED
     )
 
 
@@ -218,3 +219,104 @@ def test_ctrl_c_while_writing_leaves_nothing_behind(
     assert code == 130
     assert err == "slam: interrupted\n"
     assert os.listdir(project) == []
+
+
+GITIGNORES = {
+    "absent": (None, "# slam's build state\n.slam/\n"),
+    "without the entry": ("*.pyc\n", "*.pyc\n# slam's build state\n.slam/\n"),
+    "without a last newline": ("venv", "venv\n# slam's build state\n.slam/\n"),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), GITIGNORES.values(), ids=GITIGNORES.keys())
+def test_init_adds_the_build_state_to_gitignore(
+    project: Path, capsys: pytest.CaptureFixture[str], before: str | None, after: str
+):
+    if before is not None:
+        (project / ".gitignore").write_text(before)
+    assert init(capsys, "app:app") == (0, DONE, ADDED)
+    assert (project / ".gitignore").read_text() == after
+
+
+@pytest.mark.parametrize("line", [".slam/", "/.slam", ".slam", "  .slam/*  ", "!.slam/"])
+def test_a_gitignore_that_covers_the_build_state_is_left_alone(
+    project: Path, capsys: pytest.CaptureFixture[str], line: str
+):
+    (project / ".gitignore").write_text(f"*.pyc\n{line}\nvenv/\n")
+    assert init(capsys, "app:app") == (0, DONE, "")
+    assert (project / ".gitignore").read_text() == f"*.pyc\n{line}\nvenv/\n"
+
+
+def test_the_gitignore_beside_a_config_file_elsewhere(
+    project: Path, capsys: pytest.CaptureFixture[str]
+):
+    (project / "api").mkdir()
+    code, out, err = init_with(capsys, "-c", "api/slam.yaml")
+    assert (code, out) == (0, DONE.replace("slam.yaml", "api/slam.yaml"))
+    assert err == "slam: added .slam/ (slam's build state) to api/.gitignore\n"
+    assert (project / "api" / ".gitignore").read_text() == "# slam's build state\n.slam/\n"
+    assert not (project / ".gitignore").exists()
+
+
+def init_with(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, str]:
+    code = main([*options, "init", "app:app"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_gitignore_slam_cannot_write_is_left_to_the_user(
+    project: Path, capsys: pytest.CaptureFixture[str]
+):
+    (project / ".gitignore").mkdir()
+    code, out, err = init(capsys, "app:app")
+    assert (code, out) == (0, DONE)
+    assert err == (
+        "slam: warning: could not add .slam/ to .gitignore: Is a directory; add it yourself, "
+        "so that slam's build state stays out of source control\n"
+    )
+    (project / ".gitignore").rmdir()
+    os.remove("slam.yaml")
+    (project / ".gitignore").write_bytes(b"caf\xe9\n")
+    assert init(capsys, "app:app")[2] == (
+        "slam: warning: could not add .slam/ to .gitignore: it is not UTF-8 text; add it "
+        "yourself, so that slam's build state stays out of source control\n"
+    )
+    assert (project / ".gitignore").read_bytes() == b"caf\xe9\n"
+
+
+LONG_MODULE = "a" * 129
+
+
+@pytest.mark.parametrize(
+    ("argv", "message", "hint"),
+    [
+        (
+            [f"{LONG_MODULE}:app"],
+            "function: the project name comes from the module, and is 129 characters long, "
+            "more than 128 (it names the stack)",
+            "choose a shorter one with --name",
+        ),
+        (
+            ["app:app", "--name", LONG_MODULE],
+            "--name: is 129 characters long, more than 128 (it names the stack)",
+            "choose a shorter name",
+        ),
+        (
+            ["_app:app"],
+            "function: the project name comes from the module: '-app' is not valid: use "
+            "letters, digits and hyphens, starting with a letter (it names the stack)",
+            "choose a name with --name",
+        ),
+    ],
+    ids=["long module", "long --name", "module starting with _"],
+)
+def test_a_name_that_cannot_name_the_stack_says_why_and_where_it_came_from(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str, hint: str
+):
+    assert init(capsys, *argv) == (2, "", f"slam: error: {message}\nhint: {hint}\n")
+    assert os.listdir(project) == []
+
+
+def test_a_name_of_128_characters_is_fine(project: Path, capsys: pytest.CaptureFixture[str]):
+    assert init(capsys, f"{'a' * 128}:app")[0] == 0
+    assert load_config("slam.yaml", load_plugins()).name == "a" * 128

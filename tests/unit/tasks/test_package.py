@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from slam.config import config_from_text
 from slam.plugins import load_plugins
+from slam.tasks import package
 from slam.tasks.package import package_summary, runtime_settings
 
 SLAM_YAML = """\
@@ -31,13 +34,37 @@ def test_runtime_settings_follow_the_contract_with_the_runtime(tmp_path: Path):
     }
 
 
-def test_package_summary():
+def test_package_summary_ends_with_the_zips_path_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     manifest = {"file": "lambda_package.0123456789ab.zip", "size": 1536, "unzipped_size": 4096}
     manifest["files"] = 3
-    assert package_summary(manifest, built=True) == (
-        "lambda_package.0123456789ab.zip has been built successfully.\n"
-        "Size: 1.5 KB (4.0 KB unzipped, 3 files)."
+    build = tmp_path / "project" / ".slam" / "build"
+    monkeypatch.chdir(tmp_path)
+    assert package_summary(manifest, built=True, folder=build) == (
+        "Size: 1.5 KB (4.0 KB unzipped, 3 files).\n"
+        "project/.slam/build/lambda_package.0123456789ab.zip has been built successfully."
     )
-    assert package_summary(manifest, built=False).startswith(
-        "lambda_package.0123456789ab.zip is up to date.\n"
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path / "other")
+    manifest["note"] = "Note: no bytecode."
+    assert package_summary(manifest, built=False, folder=build) == (
+        "Size: 1.5 KB (4.0 KB unzipped, 3 files).\n"
+        "Note: no bytecode.\n"
+        "../project/.slam/build/lambda_package.0123456789ab.zip is up to date."
+    )
+
+
+def test_package_summary_names_a_zip_on_another_drive_by_its_full_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def other_drive(path: str, start: str | None = None) -> str:
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+
+    monkeypatch.setattr(package.os.path, "relpath", other_drive)
+    manifest = {"file": "lambda_package.0123456789ab.zip", "size": 1, "unzipped_size": 1}
+    manifest["files"] = 1
+    summary = package_summary(manifest, built=True, folder=tmp_path)
+    assert summary.endswith(
+        f"\n{tmp_path}/lambda_package.0123456789ab.zip has been built successfully."
     )
