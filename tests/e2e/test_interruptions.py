@@ -93,6 +93,22 @@ def temporaries(project: Path) -> list[str]:
     return sorted(entry.name for entry in build.iterdir() if TEMPORARY_RE.fullmatch(entry.name))
 
 
+def stopped(process: subprocess.Popen[str], within: float = 1.0) -> bool:
+    """Whether ``process``, sent SIGSTOP, has stopped ``within`` seconds.
+
+    A process caught while it forks a child (posix_spawn's vfork) waits in the kernel for
+    that child, stopped too, to exec: it cannot stop until the child runs on again.
+    """
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(process.pid, os.WUNTRACED | os.WNOHANG)
+        if pid:
+            assert os.WIFSTOPPED(status), f"{process.args} ended before it could be stopped"
+            return True
+        time.sleep(0.005)
+    return False
+
+
 def stopped_with_temporaries(build: subprocess.Popen[str], project: Path) -> list[str]:
     """Stop ``build`` (SIGSTOP) at a moment it has temporaries; returns their names."""
     deadline = time.monotonic() + SAFETY_NET
@@ -100,9 +116,8 @@ def stopped_with_temporaries(build: subprocess.Popen[str], project: Path) -> lis
         assert time.monotonic() < deadline, "the build wrote no temporary file or folder"
         if (project / ".slam" / "build").is_dir() and temporaries(project):
             os.killpg(build.pid, signal.SIGSTOP)
-            os.waitpid(build.pid, os.WUNTRACED)  # stopped now: what it left stays
-            left = temporaries(project)
-            if left:
+            left = temporaries(project) if stopped(build) else []
+            if left:  # stopped now: what it left stays
                 return left
             os.killpg(build.pid, signal.SIGCONT)
         time.sleep(0.01)
