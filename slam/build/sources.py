@@ -5,10 +5,8 @@ Always left out: ``.slam/`` (build state). Left out by default: virtual environm
 as pytest, mypy and ruff write), VCS folders, ``__pycache__``, ``*.pyc``, the
 configuration file and earlier ``lambda_package*.zip`` outputs. ``package.exclude``
 leaves more out; ``package.include`` puts matching files back, even default exclusions.
-
-Patterns are globs relative to the project folder, with ``/`` between folders: ``*``
-and ``?`` match within one name, ``**`` matches any number of folders, and a pattern
-that matches a folder matches everything in it (``tests`` is the same as ``tests/**``).
+Both hold patterns in ``.gitignore`` syntax (:mod:`.patterns`), relative to the project
+folder: ``*.md`` matches at any depth, ``/docs`` only at the top, ``docs/`` folders only.
 """
 
 from __future__ import annotations
@@ -16,54 +14,17 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from ..settings import PackageSettings
 from . import STATE_DIR
+from .patterns import any_of, may_match_below
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 MARKER_FILES = ("pyvenv.cfg", "CACHEDIR.TAG")  # a virtualenv, a cache folder
 EXCLUDED_FILES = ("*.pyc", "*.pyo", "lambda_package*.zip")
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A regex for a glob pattern over ``/``-separated paths."""
-    parts = [part for part in pattern.strip("/").split("/") if part not in ("", ".")]
-    regex = ""
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        if part == "**" and last:
-            # 'tests/**' also matches the folder itself, so it need not be walked
-            regex = regex[:-1] + "(?:/.*)?" if regex else ".*"
-        elif part == "**":
-            regex += "(?:[^/]+/)*"
-        else:
-            regex += _name_regex(part) + ("" if last else "/")
-    return re.compile(regex)
-
-
-def _name_regex(part: str) -> str:
-    """One path name's glob as a regex; unlike fnmatch's, '*' never matches '/'."""
-    regex = []
-    index = 0
-    while index < len(part):
-        char = part[index]
-        end = part.find("]", index + 2) if char == "[" else -1
-        if char == "*":
-            regex.append("[^/]*")
-        elif char == "?":
-            regex.append("[^/]")
-        elif end != -1:
-            body = part[index + 1 : end].replace("\\", "\\\\")
-            regex.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            index = end
-        else:
-            regex.append(re.escape(char))
-        index += 1
-    return "".join(regex)
 
 
 @dataclass(frozen=True)
@@ -79,39 +40,30 @@ class Selection:
         return cls(settings.include, settings.exclude, config_file)
 
     @cached_property
-    def _include(self) -> list[re.Pattern[str]]:
-        return [glob_regex(pattern) for pattern in self.include]
+    def _include(self) -> re.Pattern[str] | None:
+        return any_of(self.include)
 
     @cached_property
-    def _exclude(self) -> list[re.Pattern[str]]:
-        return [glob_regex(pattern) for pattern in self.exclude]
+    def _exclude(self) -> re.Pattern[str] | None:
+        return any_of(self.exclude)
+
+    def includes(self, path: str) -> bool:
+        """Whether package.include matches ``path`` (a folder's ends with ``/``)."""
+        return self._include is not None and self._include.search(path) is not None
+
+    def excludes(self, path: str) -> bool:
+        return self._exclude is not None and self._exclude.search(path) is not None
 
     def packages(self, path: str, excluded_by_default: bool) -> bool:
-        """Whether the file or folder at ``path`` (relative, with ``/``) goes in the zip."""
-        if _matches(self._include, path):
+        """Whether the file or folder at ``path`` (relative, with ``/``, a folder's
+        ending in ``/``) goes in the zip."""
+        if self.includes(path):
             return True
-        return not excluded_by_default and not _matches(self._exclude, path)
+        return not excluded_by_default and not self.excludes(path)
 
     def may_include_below(self, folder: str) -> bool:
         """Whether an include pattern could match something inside ``folder``."""
-        return any(_may_match_below(pattern, folder) for pattern in self.include)
-
-
-def _matches(patterns: Sequence[re.Pattern[str]], path: str) -> bool:
-    """Whether a pattern matches ``path`` or one of the folders holding it."""
-    parts = path.split("/")
-    prefixes = ["/".join(parts[: end + 1]) for end in range(len(parts))]
-    return any(pattern.fullmatch(prefix) for pattern in patterns for prefix in prefixes)
-
-
-def _may_match_below(pattern: str, folder: str) -> bool:
-    pattern_parts = [part for part in pattern.strip("/").split("/") if part not in ("", ".")]
-    for index, name in enumerate(folder.split("/")):
-        if index >= len(pattern_parts) or pattern_parts[index] == "**":
-            return True
-        if not glob_regex(pattern_parts[index]).fullmatch(name):
-            return False
-    return True
+        return any(may_match_below(pattern, folder) for pattern in self.include)
 
 
 def _folder_excluded_by_default(path: Path) -> bool:
@@ -145,7 +97,7 @@ def project_files(root: Path, selection: Selection) -> list[str]:
             if folder_excluded or _folder_excluded_by_default(Path(folder, name)):
                 excluded_folders.add(path)
             # walk a left-out folder only when an include pattern may reach into it
-            packaged = selection.packages(path, path in excluded_folders)
+            packaged = selection.packages(path + "/", path in excluded_folders)
             if packaged or selection.may_include_below(path):
                 kept.append(name)
         subfolders[:] = kept
