@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
-from slam.build.sources import Selection, project_files
+import pytest
+
+from slam.build.sources import CREDENTIALS, ProjectFiles, Selection, project_files
 
 
 def make(root: Path, *names: str) -> None:
@@ -10,6 +14,10 @@ def make(root: Path, *names: str) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")
+
+
+def files(root: Path, selection: Selection | None = None) -> list[str]:
+    return list(project_files(root, selection or Selection()).files)
 
 
 def test_default_exclusions(tmp_path: Path):
@@ -30,19 +38,12 @@ def test_default_exclusions(tmp_path: Path):
         ".mypy_cache/3.12/x.json",
         "data/archive.zip",  # other zips are the project's
     )
-    assert project_files(tmp_path, Selection()) == ["app.py", "data/archive.zip", "pkg/mod.py"]
+    assert files(tmp_path) == ["app.py", "data/archive.zip", "pkg/mod.py"]
 
 
 def test_the_configuration_file_is_left_out_by_its_name(tmp_path: Path):
     make(tmp_path, "app.py", "slam.yaml", "slam-prod.yaml")
-    selection = Selection(config_file="slam-prod.yaml")
-    assert project_files(tmp_path, selection) == ["app.py", "slam.yaml"]
-
-
-def test_exclude_patterns_leave_files_and_folders_out(tmp_path: Path):
-    make(tmp_path, "app.py", "tests/test_app.py", "docs/a.md", "lib/notes.txt", "notes.txt")
-    selection = Selection(exclude=("tests", "docs/**", "**/*.txt"))
-    assert project_files(tmp_path, selection) == ["app.py"]
+    assert files(tmp_path, Selection(config_file="slam-prod.yaml")) == ["app.py", "slam.yaml"]
 
 
 def test_exclude_patterns_follow_gitignore_syntax(tmp_path: Path):
@@ -58,7 +59,7 @@ def test_exclude_patterns_follow_gitignore_syntax(tmp_path: Path):
         "lib/tests_data/x.json",
     )
     selection = Selection(exclude=("*.md", "/docs", "tests/"))
-    assert project_files(tmp_path, selection) == [
+    assert files(tmp_path, selection) == [
         "app.py",
         "lib/docs/api.py",
         "lib/tests",
@@ -80,7 +81,7 @@ def test_include_patterns_put_files_back_even_from_default_exclusions(tmp_path: 
     selection = Selection(
         exclude=("docs",), include=("docs/keep.md", "vendored/lib/tool.py", "*.pyc")
     )
-    assert project_files(tmp_path, selection) == [
+    assert files(tmp_path, selection) == [
         "app.py",
         "docs/keep.md",
         "precompiled.pyc",
@@ -90,16 +91,212 @@ def test_include_patterns_put_files_back_even_from_default_exclusions(tmp_path: 
 
 def test_an_include_pattern_without_a_slash_reaches_everywhere(tmp_path: Path):
     make(tmp_path, ".git/hooks/x.sql", ".venv/pyvenv.cfg", ".venv/y.sql", "z.sql")
-    selection = Selection(include=("*.sql",))
-    assert project_files(tmp_path, selection) == [".git/hooks/x.sql", ".venv/y.sql", "z.sql"]
+    assert files(tmp_path, Selection(include=("*.sql",))) == [
+        ".git/hooks/x.sql",
+        ".venv/y.sql",
+        "z.sql",
+    ]
 
 
 def test_slam_state_is_never_packaged(tmp_path: Path):
     make(tmp_path, "app.py", ".slam/doit.sqlite3")
-    assert project_files(tmp_path, Selection(include=("**",))) == ["app.py"]
+    assert files(tmp_path, Selection(include=("**", ".slam"))) == ["app.py"]
 
 
-def test_broken_links_are_skipped(tmp_path: Path):
+# A tree and .gitignore files exercising git's rules: nested files, negation, anchoring,
+# names at any depth, folder-only patterns and **.
+GITIGNORED_TREE = {
+    ".gitignore": "*.log\n!important.log\nbuild/\n/dist\ndocs/*.html\n**/generated/**\n"
+    "tmp*\n!tmp_keep/\n",
+    "app.py": "",
+    "debug.log": "",
+    "important.log": "",
+    "logs/a.log": "",
+    "logs/important.log": "",
+    "build/out.js": "",
+    "lib/build": "",  # a file: "build/" matches folders only
+    "dist/app.whl": "",
+    "lib/dist/x.py": "",  # "/dist" is anchored
+    "docs/page.html": "",
+    "docs/sub/page.html": "",  # "*" does not cross a folder
+    "deep/a/b/generated/x.py": "",
+    "deep/generated.py": "",
+    "tmpfile": "",
+    "tmp_keep/x.py": "",
+    "lib/.gitignore": "*.txt\n!notes.txt\n/local.py\n",
+    "lib/a.txt": "",
+    "lib/notes.txt": "",
+    "lib/sub/b.txt": "",
+    "lib/local.py": "",
+    "lib/sub/local.py": "",  # "/local.py" is anchored to lib/
+    "lib/sub/.gitignore": "!*.log\n",  # a deeper file wins
+    "lib/sub/x.log": "",
+}
+NOT_IGNORED = [
+    ".gitignore",
+    "app.py",
+    "deep/generated.py",
+    "docs/sub/page.html",
+    "important.log",
+    "lib/.gitignore",
+    "lib/build",
+    "lib/dist/x.py",
+    "lib/notes.txt",
+    "lib/sub/.gitignore",
+    "lib/sub/local.py",
+    "lib/sub/x.log",
+    "logs/important.log",
+    "tmp_keep/x.py",
+]
+
+
+def write_tree(root: Path, tree: dict[str, str]) -> None:
+    for name, text in tree.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def git(root: Path, *argv: str) -> str:
+    """git with no configuration but the repository's own."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "XDG_CONFIG_HOME": str(root / ".no-config"),
+    }
+    run = subprocess.run(["git", "-C", str(root), *argv], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_gitignored_files_stay_out_without_a_git_repository(tmp_path: Path):
+    write_tree(tmp_path, GITIGNORED_TREE)
+    assert files(tmp_path) == NOT_IGNORED
+
+
+def test_gitignored_files_are_those_git_would_not_commit(tmp_path: Path):
+    write_tree(tmp_path, GITIGNORED_TREE)
+    git(tmp_path, "init", "--quiet")
+    untracked = git(tmp_path, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
+    assert sorted(name for name in untracked if name) == NOT_IGNORED == files(tmp_path)
+
+
+def test_include_puts_ignored_files_back(tmp_path: Path):
+    write_tree(tmp_path, GITIGNORED_TREE)
+    selection = Selection(include=("build/", "lib/a.txt"))
+    assert files(tmp_path, selection) == sorted([*NOT_IGNORED, "build/out.js", "lib/a.txt"])
+
+
+def test_the_gitignore_files_of_the_enclosing_work_tree_count(tmp_path: Path):
+    repo = tmp_path / "repo"
+    write_tree(
+        repo,
+        {
+            ".gitignore": "*.log\n/services/api/local_settings.py\n",
+            "services/.gitignore": "fixtures/\n",
+            "services/api/app.py": "",
+            "services/api/debug.log": "",
+            "services/api/local_settings.py": "",
+            "services/api/sub/local_settings.py": "",
+            "services/api/fixtures/x.json": "",
+        },
+    )
+    project = repo / "services" / "api"
+    # not a work tree: the folders above the project are none of its business
+    assert files(project) == [
+        "app.py",
+        "debug.log",
+        "fixtures/x.json",
+        "local_settings.py",
+        "sub/local_settings.py",
+    ]
+    git(repo, "init", "--quiet")
+    assert files(project) == ["app.py", "sub/local_settings.py"]
+    untracked = git(project, "ls-files", "--others", "--exclude-standard").splitlines()
+    assert sorted(untracked) == files(project)
+
+
+def test_a_project_at_the_top_of_its_work_tree_reads_nothing_above(tmp_path: Path):
+    write_tree(tmp_path, {".gitignore": "*.py\n", "project/app.py": "", "project/.git/HEAD": ""})
+    assert files(tmp_path / "project") == ["app.py"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".env",
+        "config/.env",
+        ".env.production",
+        "id_rsa",
+        "deploy/id_rsa.pub",
+        "id_ed25519",
+        "id_ed25519.pub",
+        "id_ecdsa",
+        "id_ecdsa.pub",
+        "certs/server.pem",
+        "server.key",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+        ".git-credentials",
+        "home/.docker/config.json",
+        ".docker/config.json",
+    ],
+)
+def test_credential_files_are_left_out_and_named(tmp_path: Path, name: str):
+    make(tmp_path, "app.py", name)
+    assert project_files(tmp_path, Selection()) == ProjectFiles(("app.py",), (name,))
+
+
+def test_credential_folders_are_left_out_whole_and_named_once(tmp_path: Path):
+    make(tmp_path, "app.py", ".aws/credentials", ".aws/config", "home/.ssh/id_rsa")
+    found = project_files(tmp_path, Selection())
+    assert found == ProjectFiles(("app.py",), (".aws/", "home/.ssh/"))
+
+
+def test_the_credential_list_is_the_documented_one():
+    assert len(CREDENTIALS) == 17
+    assert ".docker/config.json" not in CREDENTIALS  # anchored: written **/ to match anywhere
+
+
+def test_credentials_left_out_by_the_projects_own_rules_are_not_named(tmp_path: Path):
+    make(tmp_path, "app.py", ".env", "keys/server.key", "venv/pyvenv.cfg", "venv/x.pem")
+    (tmp_path / ".gitignore").write_text(".env\n")
+    found = project_files(tmp_path, Selection(exclude=("keys",)))
+    assert found == ProjectFiles((".gitignore", "app.py"), ())
+
+
+def test_include_naming_a_credential_file_puts_it_back(tmp_path: Path):
+    make(tmp_path, "app.py", ".env", "config/.env", "certs/ca.pem", ".aws/config")
+    selection = Selection(include=("/.env", "certs/*.pem", ".aws"))
+    found = project_files(tmp_path, selection)
+    assert found == ProjectFiles(
+        (".aws/config", ".env", "app.py", "certs/ca.pem"),
+        ("config/.env",),  # "/.env" is anchored: this one is still left out
+    )
+
+
+def test_include_naming_only_a_folder_does_not_put_its_credentials_back(tmp_path: Path):
+    make(tmp_path, "app.py", "config/settings.json", "config/.env", "config/.env.local")
+    (tmp_path / ".gitignore").write_text("config/\n")
+    found = project_files(tmp_path, Selection(include=("config",)))
+    assert found == ProjectFiles(
+        (".gitignore", "app.py", "config/settings.json"), ("config/.env", "config/.env.local")
+    )
+    found = project_files(tmp_path, Selection(include=("config", "config/.env")))
+    assert found.files == (".gitignore", "app.py", "config/.env", "config/settings.json")
+
+
+def test_a_link_to_a_file_is_followed_and_a_broken_one_skipped(tmp_path: Path):
     make(tmp_path, "app.py")
+    (tmp_path / "settings.py").symlink_to("app.py")
     (tmp_path / "dangling").symlink_to(tmp_path / "missing")
-    assert project_files(tmp_path, Selection()) == ["app.py"]
+    assert files(tmp_path) == ["app.py", "settings.py"]
+
+
+def test_sockets_and_other_special_files_are_skipped(tmp_path: Path):
+    make(tmp_path, "app.py")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "null").symlink_to("pipe")
+    assert files(tmp_path) == ["app.py"]
