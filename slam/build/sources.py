@@ -11,6 +11,11 @@ patterns in ``.gitignore`` syntax (:mod:`.patterns`), relative to the project fo
 Credential files (:data:`CREDENTIALS`) stay out unless ``package.include`` names them:
 a pattern matches the file itself, not only a folder holding it. The walk reports those
 it left out, so the build can say so.
+
+Symbolic links are followed, a link's target packaged under the link's name, when the
+target is inside the project folder. A link outside it is an error unless
+``package.include`` names the link; a broken link or a loop is an error. A link left
+out by the rules above is not looked at.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from ..errors import SlamError
 from ..settings import PackageSettings
 from . import STATE_DIR
 from .gitignore import GITIGNORE, IgnoreRules, enclosing_rules
+from .links import LEAVE_OUT_HINT, Link, Project, check_link
 from .patterns import any_of, compile_patterns, may_match_below
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
@@ -56,7 +62,6 @@ CREDENTIALS = (
     "**/.docker/config.json",
 )
 _CREDENTIALS = any_of(CREDENTIALS)
-LEAVE_OUT_HINT = "or leave it out with package.exclude in slam.yaml"
 
 
 @dataclass(frozen=True)
@@ -119,11 +124,13 @@ class ProjectFiles:
 def project_files(root: Path, selection: Selection) -> ProjectFiles:
     """The files to package from ``root``, and the credential files left out.
 
-    Raises SlamError for a folder or file that cannot be read.
+    Raises SlamError for a link outside ``root`` that package.include does not name,
+    a broken link, a link loop, and a folder or file that cannot be read.
     """
-    walk = _Walk(selection)
-    rules = enclosing_rules(Path(os.path.realpath(root)))
-    walk.folder(_Folder(str(root), "", rules))
+    project = Project(str(root), os.path.realpath(root))
+    walk = _Walk(project, selection)
+    rules = enclosing_rules(Path(project.real))
+    walk.folder(_Folder(project.root, "", project.real, rules, holders=(project.real,)))
     return ProjectFiles(tuple(sorted(walk.files)), tuple(sorted(walk.credentials)))
 
 
@@ -137,17 +144,20 @@ class Verdict(Enum):
 class _Folder:
     """A folder being walked, as the selection sees it."""
 
-    path: str
+    path: str  # where it is listed: through the links that lead to it
     relative: str  # its place in the package: "" or "lib/"
+    real: str  # its real path
     rules: IgnoreRules
     left_out: bool = False  # walked only for what package.include may put back
     credential: bool = False  # a credential folder, or one inside it
+    holders: tuple[str, ...] = ()  # the real paths of the folders walked to reach it
 
 
 class _Walk:
     """One walk of the project folder, collecting the files to package."""
 
-    def __init__(self, selection: Selection) -> None:
+    def __init__(self, project: Project, selection: Selection) -> None:
+        self.project = project
         self.selection = selection
         self.files: list[str] = []
         self.credentials: list[str] = []
@@ -164,10 +174,9 @@ class _Walk:
             if relative == STATE_DIR:
                 continue
             if entry.is_symlink():
-                if os.path.isfile(entry.path):  # a link to a file: followed
-                    self.file(entry.path, relative, folder)
+                self.link(Link.of(entry.path, relative), folder)
             elif entry.is_dir(follow_symlinks=False):
-                self.subfolder(entry.path, relative, folder)
+                self.subfolder(entry.path, relative, folder, f"{folder.real}/{entry.name}")
             elif entry.is_file(follow_symlinks=False):
                 self.file(entry.path, relative, folder)
             # sockets, pipes and devices are not files to package
@@ -212,7 +221,7 @@ class _Walk:
                 )
             self.files.append(relative)
 
-    def subfolder(self, path: str, relative: str, folder: _Folder) -> None:
+    def subfolder(self, path: str, relative: str, folder: _Folder, real: str) -> None:
         by_default = _folder_left_out_by_default(path)
         verdict = self.verdict(relative + "/", folder, by_default)
         if verdict is Verdict.CREDENTIAL:
@@ -222,11 +231,43 @@ class _Walk:
             below = _Folder(
                 path,
                 relative + "/",
+                real,
                 folder.rules,
                 left_out=not packaged,
                 credential=folder.credential or is_credential(relative + "/"),
+                holders=(*folder.holders, real),
             )
             self.folder(below)
+
+    def link(self, link: Link, folder: _Folder) -> None:
+        path = link.package_path
+        by_default = (
+            _folder_left_out_by_default(link.path)
+            if link.kind == "folder"
+            else _file_left_out_by_default(link.relative, self.selection.config_file)
+        )
+        verdict = self.verdict(path, folder, by_default)
+        if verdict is Verdict.CREDENTIAL:
+            self.credentials.append(path)
+        if verdict is not Verdict.PACKAGED:
+            return  # a link left out is neither followed nor judged
+        named = self.selection.names(path, folder.relative)
+        check_link(link, self.project, folder.holders, named)
+        if not named and self._leads_to_credentials(link):
+            return
+        if link.kind == "folder":
+            self.subfolder(link.path, link.relative, folder, link.real)
+        elif link.kind == "file":
+            self.file(link.path, link.relative, folder)
+
+    def _leads_to_credentials(self, link: Link) -> bool:
+        """Whether ``link``, leading inside the project, leads to a credential file, and
+        so is left out as that file is (said, with what it leads to)."""
+        target = self.project.relative(link.real) + ("/" if link.kind == "folder" else "")
+        if not is_credential(target):
+            return False
+        self.credentials.append(f"{link.package_path} (a link to {target})")
+        return True
 
 
 def _listing(folder: _Folder) -> list[os.DirEntry[str]]:

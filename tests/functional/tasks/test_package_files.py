@@ -1,4 +1,4 @@
-"""Which files ``slam build`` packages: .gitignore files and credentials."""
+"""Which files ``slam build`` packages: .gitignore files, credentials and links."""
 
 from __future__ import annotations
 
@@ -93,6 +93,74 @@ def test_include_naming_a_credential_file_puts_it_in(project: Project):
     assert project.package().read(".env") == b"AWS_SECRET_ACCESS_KEY=x\n"
 
 
+def test_links_inside_the_project_are_packaged_under_their_names(project: Project):
+    project.write("shared/util.py", "VALUE = 1\n")
+    project.write("shared/data/a.json", "{}\n")
+    (project.root / "settings.py").symlink_to("shared/util.py")
+    (project.root / "lib").mkdir()
+    (project.root / "lib" / "common").symlink_to("../shared")
+    assert project.build().code == 0
+    package = project.package()
+    assert project_names(project) == [
+        "app.py",
+        "lib/common/data/a.json",
+        "lib/common/util.py",
+        "settings.py",
+        "shared/data/a.json",
+        "shared/util.py",
+    ]
+    assert package.read("settings.py") == package.read("lib/common/util.py") == b"VALUE = 1\n"
+
+
+@pytest.fixture
+def outside_file(tmp_path: Path) -> Path:
+    path = tmp_path / "elsewhere" / "passwd"
+    path.parent.mkdir()
+    path.write_text("root:x:0:0:root:/root:/bin/sh\n")
+    return path
+
+
+def test_a_link_outside_the_project_is_an_error_unless_included(
+    project: Project, outside_file: Path
+):
+    (project.root / "passwd").symlink_to(outside_file)
+    result = project.build()
+    assert (result.code, result.out) == (1, "Building lambda package...\n")
+    assert result.err == (
+        f"slam: error: the link passwd points outside the project folder, to {outside_file}\n"
+        "hint: to package it anyway, name passwd in package.include in slam.yaml; else remove "
+        "the link, or leave it out with package.exclude in slam.yaml\n"
+    )
+    assert project.packages() == []
+    project.configure(include=("passwd",))
+    assert project.build().code == 0
+    assert project.package().read("passwd") == outside_file.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        ({"config.py": "settings/config.py"}, "the link config.py is broken: "),
+        ({"a.py": "b.py", "b.py": "a.py"}, "the link a.py is a loop: a.py -> b.py -> a.py"),
+        ({"lib/up": ".."}, "the link lib/up is a loop: it points to the project folder, "),
+    ],
+)
+def test_a_broken_link_or_a_loop_is_an_error_naming_it(
+    project: Project, links: dict[str, str], message: str
+):
+    for name, target in links.items():
+        (project.root / name).parent.mkdir(exist_ok=True)
+        (project.root / name).symlink_to(target)
+    result = project.build()
+    assert result.code == 1
+    assert result.err.startswith(f"slam: error: {message}")
+    assert result.err.endswith(
+        "\nhint: correct or remove the link, or leave it out with package.exclude in slam.yaml\n"
+    )
+    assert len(result.err.splitlines()) == 2
+    assert project.packages() == []
+
+
 def test_a_project_file_a_requirement_installs_too_is_named_by_its_source(
     project: Project, wheelhouse: Path
 ):
@@ -139,3 +207,28 @@ def test_an_unreadable_folder_or_file_is_an_error_naming_it(
     result = slam_build_as_a_user(project.root)
     assert (result.returncode, result.stderr) == (0, "")
     path.chmod(0o700)  # for pytest to delete it
+
+
+def test_an_unreadable_gitignore_is_an_error_naming_it(project: Project):
+    project.write("lib/.gitignore", "*.log\n").chmod(0o200)
+    result = slam_build_as_a_user(project.root)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "slam: error: cannot read lib/.gitignore: Permission denied\n"
+        "hint: make it readable: slam reads it to leave out what git ignores\n",
+    )
+
+
+def test_a_link_to_what_cannot_be_read_is_an_error_naming_it(project: Project):
+    project.write("private/config.json", "{}\n")
+    (project.root / "config.json").symlink_to("private/config.json")
+    (project.root / "private").chmod(0o600)  # its files cannot be reached
+    project.configure(exclude=("/private",))
+    result = slam_build_as_a_user(project.root)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "slam: error: cannot follow the link config.json to private/config.json: "
+        "Permission denied\n"
+        "hint: make its target readable, or leave it out with package.exclude in slam.yaml\n",
+    )
+    (project.root / "private").chmod(0o700)  # for pytest to delete it
