@@ -31,9 +31,39 @@ def compile_patterns(patterns: Iterable[str]) -> GitIgnoreSpec:
     return GitIgnoreSpec(compiled)
 
 
+def own_patterns(lines: Iterable[str]) -> tuple[tuple[bool, re.Pattern[str]], ...]:
+    """Each line's (include, regex), in order, where the regex finds the paths the
+    line matches themselves: not the paths below a folder it matches, which git never
+    looks at once that folder is left out. Lines that match nothing are dropped.
+
+    pathspec's regex for a line also matches what a matching folder holds, through a
+    named group for the ``/`` after that folder (``^(?:.+/)?docs(?P<ps_d>/)``); that
+    group is made to fail. A regex matching below a folder by design (``logs/**`` is
+    ``^logs/``) has no such group, and keeps matching.
+    """
+    found = []
+    for line in lines:
+        try:
+            regex, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+        except ValueError:
+            continue  # git ignores what it cannot read
+        if include is not None and regex is not None:
+            found.append((include, re.compile(_FOLDER_MARK.sub("(?!)", regex))))
+    return tuple(found)
+
+
+def folder_form(line: str) -> str:
+    """A ``.gitignore`` line as it reads against a folder's own path, written without
+    its trailing ``/``: git matches a folder-only pattern (``docs/``) to the name."""
+    if not line.endswith("\\ "):  # git drops trailing spaces unless escaped
+        line = line.rstrip(" ")
+    return line[:-1] if line.endswith("/") and line.strip("!/") else line
+
+
 def any_of(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex that finds (``search``) the paths any of ``patterns`` matches, or None
-    for no patterns. For patterns without ``!``, where the order does not matter."""
+    """One regex that finds (``search``) the paths any of ``patterns`` matches, and
+    what the folders it matches hold; None for no patterns. For patterns without
+    ``!``, where the order does not matter."""
     regexes = []
     for pattern in patterns:
         try:
@@ -42,19 +72,10 @@ def any_of(patterns: Iterable[str]) -> re.Pattern[str] | None:
             continue  # matches nothing, as in compile_patterns
         if include is not None and regex is not None:
             regexes.append(regex)
-    return _join(regexes)
+    return join_regexes(regexes)
 
 
-def joined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
-    """One regex that finds the paths some pattern of ``spec`` matches, ``!`` or not."""
-    return _join(
-        pattern.regex.pattern
-        for pattern in spec.patterns
-        if pattern.include is not None and pattern.regex is not None
-    )
-
-
-def _join(regexes: Iterable[str]) -> re.Pattern[str] | None:
+def join_regexes(regexes: Iterable[str]) -> re.Pattern[str] | None:
     """The regexes pathspec makes of patterns, as one: a search per path instead of one
     per pattern is what keeps the walk of a large project fast."""
     # each is anchored on its own; their group names would clash
@@ -63,6 +84,7 @@ def _join(regexes: Iterable[str]) -> re.Pattern[str] | None:
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_FOLDER_MARK = re.compile(r"\(\?P<\w+>/\)")
 
 
 def pattern_problem(pattern: str, key: str) -> tuple[str, str] | None:

@@ -5,8 +5,9 @@ import pytest
 from slam.build.patterns import (
     any_of,
     compile_patterns,
-    joined,
+    folder_form,
     may_match_below,
+    own_patterns,
     pattern_problem,
 )
 
@@ -43,27 +44,71 @@ def test_gitignore_syntax(pattern: str, path: str, matches: bool):
     assert (regex.search(path) is not None) is matches
 
 
-def test_the_joined_regex_finds_paths_some_pattern_matches_negated_or_not():
-    regex = joined(compile_patterns(["*.log", "!keep.log", "# a comment"]))
-    assert regex is not None
-    assert [bool(regex.search(path)) for path in ("a.log", "x/keep.log", "app.py")] == [
-        True,
-        True,
-        False,
-    ]
-    assert joined(compile_patterns(["# only a comment", ""])) is None
-    assert any_of(["# only a comment", "keys\\"]) is None
+@pytest.mark.parametrize(
+    ("line", "path", "matches"),
+    [
+        ("docs", "docs", True),
+        ("docs", "docs/a.md", False),  # below the folder: not the path itself
+        ("docs/", "docs", False),  # a file is not a folder
+        ("docs/", "lib/docs/a.md", False),
+        ("logs/**", "logs/a/b.log", True),  # matches below logs by design
+        ("logs/**/", "logs/a.log", False),  # a folder below logs, not a file
+        ("!keep.log", "x/keep.log", True),
+        ("*", "anything/at/all", True),
+    ],
+)
+def test_own_patterns_match_files_themselves(line: str, path: str, matches: bool):
+    ((include, regex),) = own_patterns([line])
+    assert include is not line.startswith("!")
+    assert (regex.search(path) is not None) is matches
 
 
-def test_the_last_matching_pattern_decides():
-    spec = compile_patterns(["*.log", "!keep.log"])
-    assert spec.check_file("x/keep.log").include is False
-    assert spec.check_file("x/other.log").include is True
-    assert spec.check_file("x/app.py").include is None
+@pytest.mark.parametrize(
+    ("line", "folder", "matches"),
+    [
+        ("docs/", "docs", True),  # in folder form: the folder's name
+        ("docs/", "lib/docs", True),
+        ("docs/", "docs/sub", False),
+        ("logs/**", "logs", False),  # what logs holds, not logs itself
+        ("logs/**/", "logs/a", True),
+        ("/a", "b/a", False),
+    ],
+)
+def test_own_patterns_in_folder_form_match_folders_themselves(
+    line: str, folder: str, matches: bool
+):
+    ((_, regex),) = own_patterns([folder_form(line)])
+    assert (regex.search(folder) is not None) is matches
+
+
+def test_own_patterns_keep_the_order_and_drop_what_matches_nothing():
+    found = own_patterns(["*.log", "# a comment", "", "keys\\", "!keep.log"])
+    assert [include for include, _ in found] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("line", "form"),
+    [
+        ("docs/", "docs"),
+        ("!build/", "!build"),
+        ("**/", "**"),
+        ("docs/  ", "docs"),  # trailing spaces do not count...
+        ("docs\\ ", "docs\\ "),  # ...unless escaped
+        ("/", "/"),
+        ("*.log", "*.log"),
+    ],
+)
+def test_the_folder_form_of_a_line(line: str, form: str):
+    assert folder_form(line) == form
 
 
 def test_a_pattern_git_cannot_read_matches_nothing():
     assert compile_patterns(["keys\\", "*.pem"]).match_file("keys") is False
+    assert compile_patterns(["keys\\", "*.pem"]).match_file("a.pem") is True
+
+
+def test_no_pattern_gives_no_regex():
+    assert any_of(["# only a comment", "keys\\"]) is None
 
 
 @pytest.mark.parametrize(
