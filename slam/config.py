@@ -372,11 +372,12 @@ def _parse_package(node: Node) -> PackageSettings:
     entries = node.mapping(["include", "exclude"])
     include = entries["include"].strings() if "include" in entries else ()
     exclude = entries["exclude"].strings() if "exclude" in entries else ()
-    for key, patterns in (("include", include), ("exclude", exclude)):
-        for index, pattern in enumerate(patterns):
-            if pattern.startswith("/") or ".." in Path(pattern).parts:
-                node.child(key).child(index).fail(
-                    f"{pattern!r} points outside the project",
-                    "write patterns relative to the folder of slam.yaml",
-                )
+    if include or exclude:
+        from .build.patterns import pattern_problem  # pathspec: only when there are patterns
+
+        for key, patterns in (("include", include), ("exclude", exclude)):
+            for index, pattern in enumerate(patterns):
+                problem = pattern_problem(pattern, key)
+                if problem:
+                    node.child(key).child(index).fail(f"{pattern!r} {problem[0]}", problem[1])
     return PackageSettings(include, exclude)

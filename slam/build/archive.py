@@ -81,7 +81,11 @@ def extend_zip(base: Path, path: Path, entries: Iterable[Entry]) -> None:
     with zipfile.ZipFile(base) as archive:
         names = Counter(archive.namelist())
     names.update(entry.name for entry in entries)
-    clashes = sorted(name for name, count in names.items() if count > 1)
+    # a source before its bytecode: the user knows the file they wrote
+    clashes = sorted(
+        (name for name, count in names.items() if count > 1),
+        key=lambda name: (name.endswith(".pyc"), name),
+    )
     if clashes:
         raise SlamError(
             f"{clashes[0]} is both a project file and installed by a requirement or slam",

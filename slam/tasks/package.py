@@ -32,8 +32,15 @@ from ..build.entry_point import check_entry_point
 from ..build.interpreters import Interpreter
 from ..build.sources import Selection, project_files
 from ..config import Config
+from ..errors import SlamError
 from .project import BuildLayout, Project, doit_path
-from .step import TaskDict, manifest_target_exists, reports_failures, settings_changed
+from .step import (
+    StepFailed,
+    TaskDict,
+    manifest_target_exists,
+    reports_failures,
+    settings_changed,
+)
 
 DOC = "Build the Lambda zip (.slam/build/lambda_package.<hash>.zip)."
 RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
@@ -73,19 +80,22 @@ class Package:
     layout: BuildLayout
     runtime_python: Interpreter
     unzipped_limit: int = LAMBDA_UNZIPPED_LIMIT
+    credentials: tuple[str, ...] = ()  # credential files left out, relative to root
 
     @classmethod
     def of(cls, project: Project) -> Package:
         config = project.config
         selection = Selection.from_settings(config.package, config.file.name)
         settings = json.dumps(runtime_settings(config), indent=2, sort_keys=True) + "\n"
+        found = project_files(config.root, selection)
         return cls(
             root=config.root,
-            files=tuple(project_files(config.root, selection)),
+            files=found.files,
             runtime=tuple(runtime_files()),
             runtime_settings_json=settings,
             layout=project.layout,
             runtime_python=project.runtime_python,
+            credentials=found.credentials,
         )
 
     def build_inputs(self) -> dict[str, Any]:
@@ -97,6 +107,8 @@ class Package:
             "python": sys.version.split()[0],
             "unzipped_limit": self.unzipped_limit,
             "slam": __version__,
+            # a credential file appearing rebuilds, so that the build says it left it out
+            "credentials_left_out": self.credentials,
         }
 
     def entries(self) -> list[Entry]:
@@ -107,7 +119,16 @@ class Package:
 
 
 def tasks(project: Project) -> Iterator[TaskDict]:
-    package = Package.of(project)
+    try:
+        package = Package.of(project)
+    except SlamError as error:  # which files to package: a link or a folder slam cannot use
+        yield {
+            "basename": "package",
+            "doc": DOC,
+            "actions": [(fail, [error.message, error.hint])],
+            "uptodate": [False],
+        }
+        return
     layout = project.layout
     sources = [*package.runtime, *(package.root / name for name in package.files)]
     yield {
@@ -159,7 +180,23 @@ def build_package(package: Package) -> dict[str, Any]:
     if not python:
         manifest["note"] = package.runtime_python.note
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
-    return {"summary": package_summary(manifest, built=True, folder=layout.build)}
+    summary = package_summary(manifest, built=True, folder=layout.build)
+    if package.credentials:
+        summary = f"{credentials_line(package.credentials)}\n{summary}"
+    return {"summary": summary}
+
+
+def credentials_line(credentials: tuple[str, ...]) -> str:
+    """What the build says of the credential files it left out."""
+    return (
+        f"Left out credential files: {', '.join(credentials)} "
+        "(to package one, name it in package.include in slam.yaml)."
+    )
+
+
+def fail(message: str, hint: str | None) -> StepFailed:
+    """An action that fails with ``message``: found before the step could be planned."""
+    return StepFailed(message, hint)
 
 
 def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:

@@ -357,7 +357,9 @@ INVALID = [
         "with a Value key",
     ),
     ({"package.exclude": ["../secrets"]}, "package.exclude[0]", "outside the project"),
-    ({"package.include": ["/etc/passwd"]}, "package.include[0]", "outside the project"),
+    ({"package.include": ["/../etc/passwd"]}, "package.include[0]", "outside the project"),
+    ({"package.include": ["keys\\"]}, "package.include[0]", "not a valid pattern"),
+    ({"package.exclude": ["app.py", "#notes"]}, "package.exclude[1]", "matches nothing"),
     ({"package.exlude": ["x"]}, "package.exlude", "did you mean 'exclude'"),
     ({"wsgi.log_stages": ["qa"]}, "wsgi.log_stages[0]", "not a configured stage"),
     ({"wsgi.deploy_api_gateway": "yes please"}, "wsgi.deploy_api_gateway", "true or false"),
@@ -371,6 +373,26 @@ def test_each_mistake_names_its_key_path(changes: dict[str, Any], key: str, word
     messages = problems(build(changes))
     assert any(f": {key}: " in message and words in message for message in messages), messages
     assert all(message.startswith("slam.yaml") for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("exclude", "to put it back, write 'docs/keep.md' under package.include"),
+        ("include", "to leave it out, write 'docs/keep.md' under package.exclude"),
+    ],
+)
+def test_package_patterns_refuse_negation_and_point_to_the_other_list(key: str, hint: str):
+    (message,) = problems(build({f"package.{key}": ["docs", "!docs/keep.md"]}))
+    assert message.endswith(
+        f": package.{key}[1]: '!docs/keep.md' starts with '!', and negation is not supported "
+        f"here (hint: {hint})"
+    )
+
+
+def test_package_patterns_may_be_anchored_with_a_leading_slash():
+    config = parse(build({"package.exclude": ["/docs", "docs/", "*.md"]}))
+    assert config.package.exclude == ("/docs", "docs/", "*.md")
 
 
 def test_errors_carry_line_numbers_and_hints():

@@ -81,6 +81,18 @@ def test_extend_zip_refuses_a_name_twice(tmp_path: Path):
     assert not (tmp_path / "full.zip").exists()
 
 
+def test_a_module_clashing_with_a_requirement_is_named_by_its_source(tmp_path: Path):
+    pyc = "__pycache__/six.cpython-312.pyc"
+    write_zip(tmp_path / "base.zip", [Entry.from_bytes(n, b"") for n in ("six.py", pyc)])
+    with pytest.raises(SlamError) as error:
+        extend_zip(
+            tmp_path / "base.zip",
+            tmp_path / "full.zip",
+            [Entry.from_bytes("six.py", b"mine"), Entry.from_bytes(pyc, b"mine")],
+        )
+    assert error.value.message.startswith("six.py is both a project file")
+
+
 def test_sizes_within_the_limit_pass():
     check_unzipped_size({"a": 60, "b/c": 40}, limit=100)
 
