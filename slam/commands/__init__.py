@@ -33,6 +33,7 @@ COMMANDS = (
     "init",
     "build",
     "template",
+    "serve",
 )
 
 
