@@ -232,6 +232,11 @@ class Reloader:
         after = self._scan()
         files = {name: before.files.get(name, stat) for name, stat in after.files.items()}
         folders = {name: before.folders.get(name, stat) for name, stat in after.folders.items()}
-        self._snapshot = Snapshot(after.root, files, folders)
+        self._snapshot = Snapshot.of(after.root, files, folders)
+        built = time.perf_counter()
         self.builder.start_function(build)
-        console.write(f"Reloaded in {time.perf_counter() - started:.2f} s.")
+        done = time.perf_counter()
+        console.write(
+            f"Reloaded in {done - started:.2f} s (build {built - started:.2f} s,"
+            f" the function's start {done - built:.2f} s)."
+        )

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 Stat = tuple[int, int, int]
 
 
-def _stat(path: Path) -> Stat | None:
+def _stat(path: str) -> Stat | None:
     try:
         stat = os.stat(path)
     except OSError:
@@ -35,19 +35,33 @@ class Snapshot:
     root: Path
     files: Mapping[str, Stat | None]
     folders: Mapping[str, Stat | None]
+    # every path to look at again, spelled out once: a look runs before each request
+    _paths: tuple[tuple[str, Stat | None], ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def take(cls, root: Path, names: Iterable[str]) -> Snapshot:
-        files = {name: _stat(root / name) for name in sorted(set(names))}
+        base = os.fspath(root)
+        files = {name: _stat(os.path.join(base, name)) for name in sorted(set(names))}
         parents = {os.path.dirname(name) for name in files} | {""}
-        folders = {folder: _stat(root / folder) for folder in sorted(parents)}
-        return cls(root, files, folders)
+        folders = {folder: _stat(os.path.join(base, folder)) for folder in sorted(parents)}
+        return cls.of(root, files, folders)
+
+    @classmethod
+    def of(
+        cls, root: Path, files: Mapping[str, Stat | None], folders: Mapping[str, Stat | None]
+    ) -> Snapshot:
+        """A snapshot of these stats, as if taken then."""
+        base = os.fspath(root)
+        paths = tuple(
+            (os.path.join(base, name), stat)
+            for entries in (files, folders)
+            for name, stat in entries.items()
+        )
+        return cls(root, files, folders, paths)
 
     def looks_changed(self) -> bool:
         """Whether a watched file or folder has changed since the snapshot was taken."""
-        return any(_stat(self.root / name) != stat for name, stat in self.files.items()) or any(
-            _stat(self.root / folder) != stat for folder, stat in self.folders.items()
-        )
+        return any(_stat(path) != stat for path, stat in self._paths)
 
     def changed_since(self, earlier: Snapshot) -> list[str]:
         """The files added, removed or changed between ``earlier`` and this snapshot."""
