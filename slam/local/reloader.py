@@ -174,11 +174,34 @@ class Reloader:
         self.builder = builder
         self.build = build
         self._lock = threading.Lock()
+        self._output = self._output_file()
         self._snapshot = self._scan()
+
+    def _output_file(self) -> str | None:
+        """The watched file the server writes its output to, if any: never a reason to
+        reload (each line would reload, and print a line)."""
+        try:
+            output = os.fstat(self.builder.console.out.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return None
+        config = self.build.config
+        for name in watched_files(config):
+            try:
+                found = os.stat(config.root / name)
+            except OSError:
+                continue
+            if (found.st_dev, found.st_ino) == (output.st_dev, output.st_ino):
+                self.builder.console.write(
+                    f"slam: warning: the server's output, {name}, is one of the package's"
+                    " files: add it to package.exclude in slam.yaml"
+                )
+                return name
+        return None
 
     def _scan(self) -> Snapshot:
         config = self.build.config
-        return Snapshot.take(config.root, watched_files(config))
+        names = [name for name in watched_files(config) if name != self._output]
+        return Snapshot.take(config.root, names)
 
     def current(self) -> Build:
         """The build to serve a request with, rebuilt first if a watched file changed."""

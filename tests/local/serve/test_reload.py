@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from .project import edit, make_project
 from .served import SLAM, Served, children, environment, process_running
 
 pytestmark = pytest.mark.slow  # slam serve in a subprocess
+
+BANNER = re.compile(r"^Serving .* at (http://\S+/)$", re.MULTILINE)
 
 
 @pytest.fixture
@@ -159,3 +164,34 @@ def test_a_project_without_an_api_has_nothing_to_serve(project: Path):
         "slam: error: the stage 'dev' has no API Gateway REST API to serve\n"
         "hint: slam serve serves a WSGI app: set wsgi.deploy_api_gateway: true in slam.yaml\n"
     )
+
+
+def test_output_written_into_the_project_is_no_reason_to_reload(project: Path):
+    log = project / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [SLAM, "serve", "--port", "0"],
+            cwd=project,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=environment(),
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not (banner := BANNER.search(log.read_text())) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert banner is not None, log.read_text()
+        served = Served(project)
+        served.url = banner.group(1)
+        assert served.get("/dev/").status == 200
+        time.sleep(1.5)  # the watcher's looks, and its listing of the files
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=60) == 0
+
+    text = log.read_text()
+    assert (
+        "slam: warning: the server's output, serve.log, is one of the package's files:"
+        " add it to package.exclude in slam.yaml"
+    ) in text
+    assert "Reloading" not in text
