@@ -13,6 +13,7 @@ thread, prints a line per request, and stops every worker it started when it sto
 from __future__ import annotations
 
 import http
+import json
 import logging
 import signal
 import socket
@@ -73,9 +74,12 @@ class Invocations:
             logged = threading.Event()
 
             def log(future: Future[Invocation]) -> None:
-                if future.exception() is None:
-                    self.console.function_output(future.result().logs)
+                invocation = future.result() if future.exception() is None else None
+                if invocation is not None:
+                    self.console.function_output(invocation.logs)
                 logged.set()
+                if invocation is not None and _worker_lost(invocation):
+                    self._replace_worker(function)
 
             future = self.functions.submit(function, event, invoked_arn)
             future.add_done_callback(log)
@@ -83,6 +87,18 @@ class Invocations:
             if reply is not None:
                 logged.wait()  # its output before its request's line
             return reply
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    def _replace_worker(self, function: FunctionVersion) -> None:
+        """Start a worker in place of one an invocation lost, ahead of the next request."""
+        with self._lock:
+            if self._closed:
+                return
+            self._running += 1
+        try:
+            self.functions.warm(function)
         finally:
             with self._lock:
                 self._running -= 1
@@ -100,6 +116,19 @@ class Invocations:
                 break
             time.sleep(0.02)
         self.functions.shutdown()
+
+
+def _worker_lost(invocation: Invocation) -> bool:
+    """Whether an invocation ended its worker: killed past its timeout, or exited."""
+    if invocation.status == "timeout":
+        return True
+    if not invocation.function_error:
+        return False
+    try:
+        error = json.loads(invocation.payload)
+    except ValueError:
+        return False
+    return isinstance(error, dict) and error.get("errorType") == "Runtime.ExitError"
 
 
 @dataclass(frozen=True)
