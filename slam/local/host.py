@@ -6,7 +6,7 @@ architecture and its runtime's Python version. On a machine like that, ``slam se
 runs the very package that would be deployed. On any other (macOS, another
 architecture, another Python version for the worker) compiled extensions cannot load,
 so serve installs the same requirements for this machine, once, into
-``.slam/serve/host-deps/``, and runs the package's own files with those.
+``.slam/host-deps/``, and runs the package's own files with those.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class HostDependencies:
     """The project's requirements, installed for this machine's worker Python."""
 
     requirements: Path  # the requirements file; it may not exist
-    folder: Path  # .slam/serve/host-deps
+    folder: Path  # .slam/host-deps
     python: str  # the worker's Python
     log: Path
 

@@ -143,7 +143,7 @@ class Builder:
             return zip_entries(package)
         host = HostDependencies(
             config.root / config.requirements,
-            layout.state / "serve" / "host-deps",
+            layout.state / "host-deps",  # not in .slam/serve/, where any name is a stage's
             python.path,
             layout.logs / "host-deps.log",
         )

@@ -89,7 +89,7 @@ def write_wheel(folder: Path, name: str, module: str) -> Path:
 def dependencies(tmp_path: Path) -> HostDependencies:
     return HostDependencies(
         tmp_path / "requirements.txt",
-        tmp_path / ".slam" / "serve" / "host-deps",
+        tmp_path / ".slam" / "host-deps",
         sys.executable,
         tmp_path / ".slam" / "logs" / "host-deps.log",
     )

@@ -131,9 +131,7 @@ def test_a_function_for_another_architecture_runs_with_requirements_for_this_mac
 
     assert (index.status, body(index)["name"]) == (200, "tasks_api")
     assert "this machine runs Linux x86_64, the function Linux arm64 with Python 3.11" in output
-    assert "Installing requirements.txt for this machine, once, into .slam/serve/host-deps" in (
-        output
-    )
+    assert "Installing requirements.txt for this machine, once, into .slam/host-deps" in (output)
     # the package holds Lambda's arm64 build of markupsafe's speedups; the server, this one's
     [package] = (project / ".slam" / "build").glob("lambda_package.*.zip")
     with zipfile.ZipFile(package) as archive:
