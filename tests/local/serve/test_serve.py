@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -139,3 +142,40 @@ def test_the_stages_table_is_in_the_local_aws_and_keeps_its_items(served: Served
     table = dynamodb.describe_table(TableName="dev.items")["Table"]
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert "prod.items" not in dynamodb.list_tables()["TableNames"]  # only the stage's
+
+
+def test_a_head_request_has_the_length_of_the_body_it_leaves_out(served: Served):
+    get = served.get("/dev/cookies")
+
+    head = served.request("HEAD", "/dev/cookies")
+
+    assert (head.status, head.body) == (200, b"")
+    assert head.header("Content-Length") == get.header("Content-Length") == [str(len(get.body))]
+
+
+def test_a_chunked_body_is_read_whole(served: Served):
+    where = urlsplit(served.url)
+    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=60)
+    try:
+        chunks = [b"first chunk, ", bytes(range(256)), b", last"]
+        connection.request(
+            "POST",
+            "/dev/echo",
+            body=iter(chunks),
+            headers={"Content-Type": "application/octet-stream"},
+            encode_chunked=True,
+        )
+        answer = connection.getresponse()
+        assert (answer.status, answer.read()) == (200, b"".join(chunks))
+    finally:
+        connection.close()
+
+
+def test_a_content_length_that_is_no_number_is_a_400(served: Served):
+    where = urlsplit(served.url)
+    with socket.create_connection((where.hostname or "", where.port or 80), timeout=60) as raw:
+        raw.sendall(b"POST /dev/echo HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n")
+        answer = raw.makefile("rb").read()
+
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert answer.endswith(b'{"message":"Bad Request"}')
