@@ -297,8 +297,8 @@ def serve(options: ServeOptions, address: Address, out: TextIO) -> int:
     tables = StageTables(f"{options.place.name}-{options.stage}-tables", options.place.region)
     builder = Builder(options, console, functions, tables)
     server = _Server(listening, console)
-    try:
-        with _quiet_workers():
+    with _quiet_workers(), _interruptible():
+        try:
             console.write("Building lambda package...")
             build = builder.build(out)
             builder.start_function(build)
@@ -307,10 +307,11 @@ def serve(options: ServeOptions, address: Address, out: TextIO) -> int:
             server.site = Site(reloader, invocations)
             url = address.url(server.server_address[1])
             _run(server, reloader, invocations, _banner(build, builder, url))
-    finally:
-        server.server_close()
-        functions.shutdown()
-        tables.stop()
+        finally:
+            _ignore_interrupts()  # a second Ctrl-C must not cut the stop short
+            server.server_close()
+            functions.shutdown()
+            tables.stop()
     console.write("Stopped.")
     return EXIT_OK
 
@@ -322,7 +323,6 @@ def _run(server: _Server, reloader: Reloader, invocations: Invocations, banner: 
         threading.Thread(target=server.serve_forever, args=(0.1,), name="slam serve"),
         threading.Thread(target=reloader.watch, args=(stop,), name="slam serve watcher"),
     ]
-    previous = signal.signal(signal.SIGINT, _interrupt), signal.signal(signal.SIGTERM, _interrupt)
     try:
         for thread in threads:
             thread.start()
@@ -331,15 +331,32 @@ def _run(server: _Server, reloader: Reloader, invocations: Invocations, banner: 
     except KeyboardInterrupt:
         pass
     finally:
-        # a second Ctrl-C must not cut the stop short and leave workers behind
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _ignore_interrupts()  # a second Ctrl-C must not cut the stop short
         stop.set()
         if threads[0].ident is not None:  # shutdown() waits for a loop that ran
             server.shutdown()
         if threads[1].ident is not None:
             threads[1].join()
         invocations.close()
+
+
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C and SIGTERM as KeyboardInterrupt, whatever the shell that started the server
+    set them to (a script's background job ignores SIGINT); as they were, afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGINT, _interrupt), signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
         signal.signal(signal.SIGINT, previous[0])
         signal.signal(signal.SIGTERM, previous[1])
 
