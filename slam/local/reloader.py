@@ -138,21 +138,24 @@ class Builder:
         """The package's files, with this machine's requirements if it cannot load its own."""
         python = python_for(function.runtime)
         lambda_platform = LambdaPlatform(function.runtime, config.aws.lambda_architecture)
-        self.host_reason = foreign_reason(Machine.this(python.version), lambda_platform)
-        if self.host_reason is None:
-            return zip_entries(package)
+        reason = foreign_reason(Machine.this(python.version), lambda_platform)
         host = HostDependencies(
             config.root / config.requirements,
             layout.state / "host-deps",  # not in .slam/serve/, where any name is a stage's
             python.path,
             layout.logs / "host-deps.log",
         )
+        # without requirements, there is nothing to install, nor to say
+        self.host_reason = reason if host.requirements.is_file() else None
+        if reason is None:
+            return zip_entries(package)
         if not host.up_to_date():
-            self.console.write(
-                f"The package's compiled dependencies cannot load here: {self.host_reason}."
-                f"\nInstalling {config.requirements} for this machine, once,"
-                f" into {host.folder.relative_to(config.root)}..."
-            )
+            if self.host_reason:
+                self.console.write(
+                    f"The package's compiled dependencies cannot load here: {reason}."
+                    f"\nInstalling {config.requirements} for this machine, once,"
+                    f" into {host.folder.relative_to(config.root)}..."
+                )
             host.install()
         leave_out = zip_names(layout.deps_zip)
         return [*zip_entries(package, leave_out), *folder_entries(host.folder)]

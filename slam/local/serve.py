@@ -36,6 +36,7 @@ from .functions import Functions, FunctionVersion, Invocation, reply_within
 from .gateway_logs import ExecutionLog
 from .reloader import Build, Builder, Reloader, ServeOptions
 from .restapi import HttpRequest, HttpResponse, LambdaReply
+from .runtimes import python_for
 from .server import listen
 from .tables import StageTables
 
@@ -372,4 +373,7 @@ def _banner(build: Build, builder: Builder, url: str) -> str:
             f"Its DynamoDB tables are in a local AWS at {endpoint}, until the server stops."
         )
     lines.append("It reloads when the project's files or slam.yaml change. Ctrl-C stops it.")
+    python = python_for(build.function.runtime)
+    if python.warning:  # the workers' own would say it at each start
+        lines.insert(0, f"slam: warning: {python.warning}")
     return "\n".join(lines)
