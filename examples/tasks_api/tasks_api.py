@@ -13,12 +13,14 @@ Environment variables:
 - ``STAGE``: the deployment stage, which picks the table (default ``dev``).
 - ``LAMBDA_VERSION``: the Lambda version serving the request (default ``local``).
 - ``TASKS_USER`` / ``TASKS_PASSWORD``: HTTP basic auth credentials for ``/tasks``
-  (default ``miguel`` / ``python``).
+  (default ``miguel`` / ``python``). ``POST /login`` trades them for a session
+  cookie, which browsers then send instead.
 - ``PORT``: the port of the local development server (default 5000).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import threading
@@ -39,6 +41,12 @@ class Task(TypedDict):
     description: str
     done: bool
 
+
+SESSION_COOKIE = "session"  # until the browser closes
+REMEMBER_COOKIE = "remember_me"  # the same proof, kept for REMEMBER_DAYS
+REMEMBER_DAYS = 30
+# A DynamoDB item holds at most 400 KB: the task, and one attachment of up to this.
+ATTACHMENT_LIMIT = 256 * 1024
 
 # The fields a client may set, with the JSON type each must have.
 TASK_FIELDS: dict[str, tuple[type, str]] = {
@@ -113,16 +121,37 @@ def load_task(task_id: str) -> Task:
 
 
 def save_task(task: Task, *, replace: bool = False) -> None:
-    """Store a task; with ``replace``, only over one that still exists (else a 404)."""
+    """Store a task; with ``replace``, only over one that still exists (else a 404),
+    keeping what else its item holds (its attachment)."""
     if not replace:
         dynamodb().put_item(TableName=table_name(), Item=to_item(task))
         return
+    item = to_item(task)
+    fields = list(TASK_FIELDS)
+    # a delete landing between our read and this write must not bring the task back
+    update_existing(
+        task["id"],
+        "SET " + ", ".join(f"#{name} = :{name}" for name in fields),
+        {f":{name}": item[name] for name in fields},
+        names={f"#{name}": name for name in fields},
+    )
+
+
+def update_existing(
+    task_id: str,
+    expression: str,
+    values: dict[str, dict[str, Any]],
+    names: dict[str, str] | None = None,
+) -> None:
+    """Update the item of a task that exists; a 404 if it does not (or no longer does)."""
     try:
-        # a delete landing between our read and this write must not bring the task back
-        dynamodb().put_item(
+        dynamodb().update_item(
             TableName=table_name(),
-            Item=to_item(task),
+            Key={"id": {"S": task_id}},
+            UpdateExpression=expression,
             ConditionExpression="attribute_exists(id)",
+            **({"ExpressionAttributeNames": names} if names else {}),
+            ExpressionAttributeValues=values,
         )
     except dynamodb().exceptions.ConditionalCheckFailedException:
         abort(404, description="task not found")
@@ -156,6 +185,19 @@ def task_fields(body: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def session_token(username: str) -> str:
+    """Proof of a login: the user name, signed with the password (no other secret to keep)."""
+    key = os.environ.get("TASKS_PASSWORD", "python").encode()
+    signature = hmac.new(key, username.encode(), hashlib.sha256).hexdigest()
+    return f"{username}.{signature}"
+
+
+def session_valid(token: str) -> bool:
+    """Whether a session cookie proves a login of the current user."""
+    expected = session_token(os.environ.get("TASKS_USER", "miguel"))
+    return hmac.compare_digest(token.encode(), expected.encode())
+
+
 def credentials_match(username: str, password: str) -> bool:
     expected_user = os.environ.get("TASKS_USER", "miguel")
     expected_password = os.environ.get("TASKS_PASSWORD", "python")
@@ -176,6 +218,9 @@ def requires_auth(view: Callable[Params, Result]) -> Callable[Params, Result | R
     def checked(*args: Params.args, **kwargs: Params.kwargs) -> Result | Response:
         auth = request.authorization
         if auth is None or auth.type != "basic":
+            cookie = request.cookies.get(SESSION_COOKIE) or request.cookies.get(REMEMBER_COOKIE)
+            if cookie and session_valid(cookie):
+                return view(*args, **kwargs)
             return unauthorized("authentication required")
         if not credentials_match(auth.username or "", auth.password or ""):
             return unauthorized("invalid credentials")
@@ -259,6 +304,69 @@ def delete_task(task_id: str) -> tuple[str, int]:
     if "Attributes" not in deleted:
         abort(404, description="task not found")
     return "", 204
+
+
+@app.put("/tasks/<task_id>/attachment")
+@requires_auth
+def attach(task_id: str) -> tuple[str, int]:
+    """Store the request's body, any bytes, as the task's attachment, with its type."""
+    data = request.get_data()
+    if len(data) > ATTACHMENT_LIMIT:
+        abort(413, description=f"an attachment holds at most {ATTACHMENT_LIMIT // 1024} KB")
+    values = {
+        ":data": {"B": data},
+        ":type": {"S": request.content_type or "application/octet-stream"},
+    }
+    update_existing(task_id, "SET attachment = :data, attachment_type = :type", values)
+    return "", 204
+
+
+@app.get("/tasks/<task_id>/attachment")
+@requires_auth
+def attachment(task_id: str) -> Response:
+    """The task's attachment, as it was stored."""
+    found = dynamodb().get_item(TableName=table_name(), Key={"id": {"S": task_id}})
+    item = found.get("Item")
+    if item is None:
+        abort(404, description="task not found")
+    if "attachment" not in item:
+        abort(404, description="the task has no attachment")
+    return Response(item["attachment"]["B"], content_type=item["attachment_type"]["S"])
+
+
+@app.post("/login")
+@requires_auth
+def login() -> Response:
+    """Start a browser session: a session cookie, and with ``{"remember": true}`` a
+    cookie that keeps the login for REMEMBER_DAYS days."""
+    body = request.get_json(silent=True)
+    remember = isinstance(body, dict) and body.get("remember") is True
+    user = os.environ.get("TASKS_USER", "miguel")
+    response = jsonify(user=user, remembered=remember)
+    token = session_token(user)
+    response.set_cookie(SESSION_COOKIE, token, **cookie_options())
+    if remember:
+        days = REMEMBER_DAYS * 24 * 3600
+        response.set_cookie(REMEMBER_COOKIE, token, max_age=days, **cookie_options())
+    return response
+
+
+@app.post("/logout")
+def logout() -> Response:
+    response = Response(status=204)
+    for name in (SESSION_COOKIE, REMEMBER_COOKIE):
+        response.delete_cookie(name, **cookie_options())
+    return response
+
+
+def cookie_options() -> dict[str, Any]:
+    """The session cookies' settings: for this app's path only, never read by scripts."""
+    return {
+        "path": request.script_root or "/",
+        "secure": request.is_secure,
+        "httponly": True,
+        "samesite": "Lax",
+    }
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ COMMANDS = (
     "status",
     "logs",
     "template",
+    "serve",
 )
 
 

@@ -11,6 +11,8 @@ as it does on AWS. slam's own commands reach it only through ``AWS_ENDPOINT_URL`
 - ``apigateway``, with ``gateway``, ``proxy``, ``restapi``, ``resource_policy`` and
   ``gateway_logs``: API Gateway serving the deployed stages over HTTP.
 - ``logs`` and ``s3``: corrections to moto's CloudWatch Logs and S3.
+- ``serve`` and its helpers: ``slam serve``, one stage of a project on the same gateway
+  and Lambda workers, without moto unless the stage has DynamoDB tables.
 
 moto's server has no plugin interface for changing how a service answers, so these
 modules wrap it as WSGI middleware where they can and otherwise reach into its

@@ -28,7 +28,6 @@ Where this reaches into moto (checked against moto 5.2.5):
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import http
 import json
@@ -40,6 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import awslambda, gateway, restapi
+from .functions import reply_within
 from .gateway_logs import ExecutionLog
 from .resource_policy import permits
 from .server import RAW_HEADERS
@@ -145,13 +145,7 @@ class LambdaIntegrations:
             future = awslambda.run(target, event)
         except LambdaClientError as error:
             raise gateway.IntegrationError(error.message) from None
-        try:
-            invocation = future.result(timeout=wait)
-        except concurrent.futures.TimeoutError:
-            return None
-        return restapi.LambdaReply(
-            invocation.payload, invocation.function_error, invocation.request_id
-        )
+        return reply_within(future, wait)
 
 
 def serve(environ: dict[str, Any], place: tuple[str, str | None, str, str]) -> restapi.HttpResponse:

@@ -53,15 +53,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from .functions import Functions, FunctionVersion, Invocation
+from .functions import REQUEST_LIMIT, Functions, FunctionVersion, Invocation
 from .runtimes import UnsupportedRuntime, python_version
 
 log = logging.getLogger("slam.local")
 
 #: Every function's workers, for this process.
 FUNCTIONS = Functions()
-# Lambda's limit on a synchronous request.
-REQUEST_LIMIT = 6 * 1024 * 1024
 # The header naming the request, which Invoke's answer shares with the invocation's log.
 REQUEST_ID = "x-amzn-requestid"
 _log_lock = threading.Lock()

@@ -4,6 +4,9 @@
     invocation = functions.invoke(version, payload, invoked_arn)
     invocation.payload, invocation.function_error, invocation.logs
 
+    future = functions.submit(version, payload, invoked_arn)   # in the background
+    reply = reply_within(future, wait=29.0)   # as API Gateway waits for it: None if late
+
 A :class:`FunctionVersion` is what Lambda knows of one version of a function (its
 unpacked code included). Workers stay warm per version, as Lambda's containers do: init
 runs once, a second invocation reuses the worker, and a version whose configuration or
@@ -26,11 +29,13 @@ import time
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .restapi import LambdaReply
 from .runtimes import python_for, runtime_libraries, unpack
 from .worker import LogEntry, Reply, Worker, WorkerSpec, now_ms
 
@@ -41,6 +46,8 @@ DUMMY_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+#: Lambda's limit on a synchronous request (the event), in bytes.
+REQUEST_LIMIT = 6 * 1024 * 1024
 # Lambda's limit on a synchronous response; the message is Lambda's own.
 RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
 RESPONSE_TOO_LARGE = {
@@ -130,6 +137,18 @@ def compact(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, separators=(",", ":")).encode()
 
 
+def reply_within(future: Future[Invocation], wait: float) -> LambdaReply | None:
+    """An invocation's answer as API Gateway gets it, or None if it took over ``wait`` seconds.
+
+    A late invocation runs on to its own timeout, as on AWS; only the caller stops waiting.
+    """
+    try:
+        invocation = future.result(timeout=wait)
+    except FutureTimeout:
+        return None
+    return LambdaReply(invocation.payload, invocation.function_error, invocation.request_id)
+
+
 class Functions:
     """The warm workers of every function version, and the invocations running on them."""
 
@@ -207,6 +226,18 @@ class Functions:
         thread.start()
         return future
 
+    def warm(self, version: FunctionVersion) -> Reply:
+        """Start a worker of ``version`` ahead of its invocations: ``ready``, or why not.
+
+        A worker whose init failed is not kept: the next invocation starts another,
+        which meets (and reports) the same failure, as on Lambda.
+        """
+        instance, start = self._start(version)
+        if start.reply.kind != "ready":
+            instance.worker.kill()
+        self._release(version, instance)
+        return start.reply
+
     def retire(self, account: str, region: str, name: str, version: str | None = None) -> None:
         """Stop the workers of a function (of one version, if given): it changed or is gone."""
         with self._lock:
@@ -255,6 +286,10 @@ class Functions:
                 instance = pool.idle.pop()
                 pool.busy.append(instance)
                 return instance, None
+        return self._start(version)
+
+    def _start(self, version: FunctionVersion) -> tuple[_Instance, _Start]:
+        """A new worker of ``version``, busy in its pool, and how its init went."""
         stream = log_stream_name(version.version)
         instance = _Instance(Worker(self._spec(version, stream)), stream)
         with self._lock:

@@ -8,8 +8,9 @@ finds the resource and method (:func:`match`: literal path parts, then ``{param}
 (:func:`lambda_arn`), asks whether the function's resource policy lets this API and stage
 invoke it, sends the REST v1 proxy event and turns the function's answer into the HTTP
 response (:mod:`slam.local.proxy`), with API Gateway's errors: 403 ``Missing
-Authentication Token``, 500 for a configuration error (a missing permission), 502 for a
-function error or a malformed answer, 504 past the integration's ``timeoutInMillis``.
+Authentication Token``, 500 for a configuration error (a missing permission, an event
+over Lambda's 6 MB request limit), 502 for a function error or a malformed answer, 504
+past the integration's ``timeoutInMillis``.
 
 The Lambda side is an :class:`Integrations` object, so the same code serves the local
 AWS (moto's functions) and ``slam serve``. Nothing here imports moto or boto3.
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 from typing import Protocol
 from urllib.parse import unquote
 
+from .functions import REQUEST_LIMIT
 from .gateway_logs import ExecutionLog
 from .proxy import MalformedResponse, proxy_event, proxy_response
 from .restapi import HttpRequest, HttpResponse, LambdaReply, Resource, RestApi, Route, Stage
@@ -172,6 +174,12 @@ def _integrate(
         return INTERNAL_SERVER_ERROR
     event = json.dumps(proxy_event(api, stage, route, request, execution_log.request_id)).encode()
     execution_log.sending(arn, event)
+    if len(event) > REQUEST_LIMIT:  # Lambda refuses it (413), and API Gateway answers 500
+        execution_log.error(
+            "Execution failed due to configuration error: "
+            "Lambda invocation failed with status: 413 (the event is over Lambda's 6 MB)"
+        )
+        return INTERNAL_SERVER_ERROR
     started = time.perf_counter()
     try:
         reply = integrations.invoke(arn, event, integration.timeout_ms / 1000)

@@ -88,6 +88,26 @@ def _request_handler() -> Any:
     return RequestHandler
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port (port 0: a free one); SlamError when that is not possible."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(128)
+    except (OSError, OverflowError) as error:
+        listening.close()
+        if getattr(error, "errno", None) == errno.EADDRINUSE:
+            raise SlamError(
+                f"port {port} on {host} is already in use",
+                "stop what uses it, or choose another port with --port",
+            ) from None
+        reason = getattr(error, "strerror", None) or str(error)
+        raise SlamError(f"cannot listen on {host}:{port}: {reason}") from None
+    return listening
+
+
 class LocalAWS:
     """The local AWS on ``host:port`` (port 0: a free one), in a background thread."""
 
@@ -147,22 +167,7 @@ class LocalAWS:
         return self
 
     def _listen(self) -> socket.socket:
-        """A socket listening on host:port; SlamError when that is not possible."""
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        listening = socket.socket(family, socket.SOCK_STREAM)
-        try:
-            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            listening.bind((self.host, self.port))
-            listening.listen(128)
-        except OSError as error:
-            listening.close()
-            if error.errno == errno.EADDRINUSE:
-                raise SlamError(
-                    f"port {self.port} on {self.host} is already in use",
-                    "stop what uses it, or choose another port with --port",
-                ) from None
-            raise SlamError(f"cannot listen on {self.host}:{self.port}: {error.strerror}") from None
-        return listening
+        return listen(self.host, self.port)
 
     def stop(self) -> None:
         """Stop serving, then stop every worker process the extensions started."""
