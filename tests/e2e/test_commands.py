@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +12,9 @@ import pytest
 
 from slam import __version__
 
-pytestmark = pytest.mark.slow  # runs slam in a subprocess
+from .conftest import SLAM
 
-SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
+pytestmark = pytest.mark.slow  # runs slam in a subprocess
 
 
 def slam(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:

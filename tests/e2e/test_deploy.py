@@ -4,112 +4,29 @@ the calls the server received."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
 
-from slam.local.server import LocalAWS
-
 from ..conftest import Gate
-from .test_commands import SLAM
+from .conftest import EXAMPLES, Cloud, downloaded
 
 pytestmark = pytest.mark.slow  # runs slam in subprocesses and deploys stacks
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RUNTIME = f"python{sys.version_info[0]}.{sys.version_info[1]}"
 TABLE = "dynamodb_tables:\n  tasks: {{attributes: {{{attributes}}}, key: {key}}}\n"
-
-
-@pytest.fixture(scope="module")
-def local_aws() -> Iterator[LocalAWS]:
-    with LocalAWS() as aws:
-        yield aws
-
-
-class Cloud:
-    """The local AWS, reset for one test, and how slam reaches it from a subprocess."""
-
-    def __init__(self, aws: LocalAWS, home: Path) -> None:
-        self.aws = aws
-        self.environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        self.environment.update(aws.environment)
-        self.environment.update(
-            AWS_CONFIG_FILE=str(home / "config"),
-            AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
-            AWS_EC2_METADATA_DISABLED="true",
-        )
-
-    def client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.aws.url,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    def slam(self, cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [SLAM, *argv],
-            cwd=cwd,
-            env=self.environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
-
-    def start(self, cwd: Path, *argv: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [SLAM, *argv],
-            cwd=cwd,
-            env=self.environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def calls(self) -> list[tuple[str, str]]:
-        """(method, service) of each request slam made (its user agent names it)."""
-        return [(r.method, r.service) for r in self.aws.requests if "slam/" in r.user_agent]
-
-    def stack(self, name: str) -> dict[str, Any]:
-        return dict(self.client("cloudformation").describe_stacks(StackName=name)["Stacks"][0])
-
-    def invoke(self, function: str, **arguments: Any) -> Any:
-        """What ``slam invoke name=value...`` sends, and the function's answer."""
-        event = json.dumps({"kwargs": arguments})
-        answer = self.client("lambda").invoke(FunctionName=function, Payload=event)
-        return json.loads(answer["Payload"].read())
-
-
-@pytest.fixture
-def cloud(local_aws: LocalAWS, tmp_path: Path) -> Cloud:
-    reset = urllib.request.Request(f"{local_aws.url}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset).close()
-    local_aws.requests.clear()
-    (tmp_path / "aws").mkdir()
-    return Cloud(local_aws, tmp_path / "aws")
 
 
 @pytest.fixture
 def fizzbuzz(tmp_path: Path, cloud: Cloud) -> Path:
     """The Basic Tutorial's project, after ``slam init fizzbuzz:fizzbuzz``."""
-    folder = tmp_path / "fizzbuzz"
-    folder.mkdir()
-    for name in ("fizzbuzz.py", "requirements.txt"):
-        shutil.copy(EXAMPLES / "fizzbuzz" / name, folder)
+    folder = downloaded("fizzbuzz", tmp_path / "fizzbuzz")
     assert cloud.slam(folder, "init", "fizzbuzz:fizzbuzz").returncode == 0
     return folder
 

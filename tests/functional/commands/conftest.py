@@ -1,28 +1,24 @@
 """The commands that work on a deployment, against the local AWS.
 
-A project is built once per session by ``slam build`` (in a subprocess, as a user runs
-it); each test copies it, perhaps with another slam.yaml, and deploys the copy with
-:meth:`Account.deploy`. That is a stand-in for ``slam deploy``, which is built
-separately: it does what the command does to AWS (the package in the bucket under
-``<name>/<sha256>.zip``, the stack created from ``slam template``'s template with the
-package and stage version parameters), and is to be replaced by the real command once
-it is there. The commands themselves run in process (``slam(...)``) or, for signals and
-terminals, as a subprocess (``Account.environment``).
+Each test deploys a project of its own (``probe``, or a copy of an example, perhaps
+with another slam.yaml) with :meth:`Account.deploy`, which is ``slam deploy`` run in
+this process as a user types it: it builds, uploads and creates the stack. The commands
+under test then run in process (``slam(...)``) or, for signals and terminals, as a
+subprocess (``Account.environment``).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import http.client
 import io
 import itertools
 import json
 import os
 import queue
+import re
 import shutil
-import subprocess
 import sys
 import threading
 import urllib.request
@@ -37,11 +33,9 @@ import pytest
 from botocore.config import Config as BotocoreConfig
 
 from slam.cli import main
-from slam.cloudformation import stage_names
-from slam.config import Config, load_config, logical_id
+from slam.config import load_config
 from slam.local.server import LocalAWS
 from slam.plugins import load_plugins
-from slam.stack import required_capabilities
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
@@ -80,34 +74,15 @@ def local_aws() -> Iterator[LocalAWS]:
         yield aws
 
 
-def build(folder: Path) -> None:
-    result = subprocess.run(
-        [SLAM, "build"], cwd=folder, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """built(name) -> a folder holding project ``name`` (``probe``, or an example's) and
-    its package, built once per session."""
-    folders: dict[str, Path] = {}
-
-    def get(name: str) -> Path:
-        if name not in folders:
-            folder = tmp_path_factory.mktemp("built") / name
-            if name == "probe":
-                folder.mkdir()
-                (folder / "probe.py").write_text(PROBE)
-                (folder / "slam.yaml").write_text(PROBE_YAML)
-            else:
-                ignore = shutil.ignore_patterns(".slam", "__pycache__")
-                shutil.copytree(EXAMPLES / name, folder, ignore=ignore)
-            build(folder)
-            folders[name] = folder
-        return folders[name]
-
-    return get
+def write_project(name: str, folder: Path) -> None:
+    """Project ``name`` in ``folder``: the probe, or a copy of an example's sources."""
+    if name == "probe":
+        folder.mkdir()
+        (folder / "probe.py").write_text(PROBE)
+        (folder / "slam.yaml").write_text(PROBE_YAML)
+    else:
+        ignore = shutil.ignore_patterns(".slam", "__pycache__")
+        shutil.copytree(EXAMPLES / name, folder, ignore=ignore)
 
 
 @dataclass(frozen=True)
@@ -118,11 +93,10 @@ class Result:
 
 
 class Account:
-    """The local AWS as the tests see it: boto3 clients, and the stand-in for ``slam deploy``."""
+    """The local AWS as the tests see it: boto3 clients, and slam deploying projects."""
 
-    def __init__(self, aws: LocalAWS, built: Callable[[str], Path], folder: Path) -> None:
+    def __init__(self, aws: LocalAWS, folder: Path) -> None:
         self.aws = aws
-        self.built = built
         self.folder = folder
         self._clients: dict[str, Any] = {}
         self._copies = itertools.count(1)
@@ -152,69 +126,44 @@ class Account:
         return {**kept, **self.aws.environment, **NO_AWS_FILES}
 
     def project(self, name: str, edit: Callable[[str], str] | None = None) -> Path:
-        """A copy of built project ``name`` (package included), its slam.yaml edited."""
+        """A new folder holding project ``name``, its slam.yaml edited."""
         folder = self.folder / f"{name}-{next(self._copies)}"
-        shutil.copytree(self.built(name), folder)
+        write_project(name, folder)
         if edit is not None:
             slam_yaml = folder / "slam.yaml"
             slam_yaml.write_text(edit(slam_yaml.read_text()))
         return folder
 
-    def deploy(self, project: Path, **versions: str) -> dict[str, str]:
-        """What ``slam deploy`` does to AWS, for the tests until that command exists:
-        upload the package as ``<name>/<sha256>.zip`` to the configured bucket, then
-        create the stack from ``slam template``'s template, every stage on $LATEST
-        unless ``versions`` says otherwise (by stage name), and wait. Returns the
-        stack's outputs."""
-        config = load_config(project / "slam.yaml", load_plugins())
-        (package,) = (project / ".slam" / "build").glob("lambda_package.*.zip")
-        key = f"{config.name}/{hashlib.sha256(package.read_bytes()).hexdigest()}.zip"
-        s3 = self.client("s3")
-        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
-            s3.create_bucket(Bucket=config.aws.s3_bucket)
-        s3.put_object(Bucket=config.aws.s3_bucket, Key=key, Body=package.read_bytes())
-        template = rendered_template(project)
-        cfn = self.client("cloudformation")
-        cfn.create_stack(
-            StackName=config.name,
-            TemplateBody=template,
-            Parameters=parameters(config, key, versions),
-            Capabilities=list(required_capabilities(json.loads(template))),
-        )
-        cfn.get_waiter("stack_create_complete").wait(StackName=config.name, WaiterConfig=WAIT)
-        return self.outputs(config.name)
+    def slam(self, project: Path, *argv: str) -> Result:
+        """``slam -c project/slam.yaml argv...`` in this process, on this account; it must
+        succeed. For the fixtures of any scope, which cannot use ``slam`` (below)."""
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as patch:
+            for name in list(os.environ):
+                if name.startswith("AWS_"):
+                    patch.delenv(name)
+            for name, value in {**self.aws.environment, **NO_AWS_FILES}.items():
+                patch.setenv(name, value)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(["-c", str(project / "slam.yaml"), *argv])
+        result = Result(code, out.getvalue(), err.getvalue())
+        assert code == 0, result
+        return result
 
-    def publish(self, name: str, stage: str) -> str:
-        """What ``slam publish STAGE`` does: freeze $LATEST as a version, move the stage."""
-        function = self.outputs(name)["FunctionName"]
-        version = str(self.client("lambda").publish_version(FunctionName=function)["Version"])
-        cfn = self.client("cloudformation")
-        stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
-        moved = f"{logical_id(stage)}Version"
-        cfn.update_stack(
-            StackName=name,
-            UsePreviousTemplate=True,
-            Parameters=[
-                {"ParameterKey": key, "ParameterValue": version}
-                if key == moved
-                else {"ParameterKey": key, "UsePreviousValue": True}
-                for key in (p["ParameterKey"] for p in stack["Parameters"])
-            ],
-            Capabilities=["CAPABILITY_IAM"],
-        )
-        cfn.get_waiter("stack_update_complete").wait(StackName=name, WaiterConfig=WAIT)
-        return version
+    def deploy(self, project: Path) -> dict[str, str]:
+        """``slam deploy``: the deployed stack's outputs."""
+        self.slam(project, "deploy")
+        return self.outputs(load_config(project / "slam.yaml", load_plugins()).name)
+
+    def publish(self, project: Path, stage: str) -> str:
+        """``slam publish STAGE``: the version the stage runs now."""
+        out = self.slam(project, "publish", stage).out
+        (version,) = re.findall(rf"^    {stage}:(\d+)", out, re.MULTILINE)
+        return str(version)
 
     def outputs(self, name: str) -> dict[str, str]:
         stack = self.client("cloudformation").describe_stacks(StackName=name)["Stacks"][0]
         return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
-
-    def name_logging_role(self) -> None:
-        """Name API Gateway's CloudWatch role for the account, as logged stages need (the
-        shared stack `slam deploy` creates for it)."""
-        role = f"arn:aws:iam::{ACCOUNT}:role/api-gateway-logs"
-        patch = [{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
-        self.client("apigateway").update_account(patchOperations=patch)
 
     def log_groups(self) -> list[str]:
         groups = self.client("logs").describe_log_groups()["logGroups"]
@@ -244,26 +193,10 @@ NO_AWS_FILES = {
 }
 
 
-def rendered_template(project: Path) -> str:
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        assert main(["-c", str(project / "slam.yaml"), "template"]) == 0
-    return output.getvalue()
-
-
-def parameters(config: Config, key: str, versions: dict[str, str]) -> list[dict[str, str]]:
-    values = {"LambdaS3Bucket": config.aws.s3_bucket, "LambdaS3Key": key}
-    for names in stage_names(config):
-        values[names.version_parameter] = versions.get(names.name, "$LATEST")
-    return [{"ParameterKey": name, "ParameterValue": value} for name, value in values.items()]
-
-
 @pytest.fixture(scope="module")
-def account(
-    local_aws: LocalAWS, built: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
-) -> Account:
+def account(local_aws: LocalAWS, tmp_path_factory: pytest.TempPathFactory) -> Account:
     """The account for a module's tests, clean when the module starts."""
-    account = Account(local_aws, built, tmp_path_factory.mktemp("projects"))
+    account = Account(local_aws, tmp_path_factory.mktemp("projects"))
     account.reset()
     return account
 

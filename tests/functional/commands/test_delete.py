@@ -87,7 +87,6 @@ def test_tables_with_items_are_refused_without_a_terminal_then_deleted_with_yes(
     slam: Slam, account: Account, monkeypatch: pytest.MonkeyPatch
 ):
     project = account.project("tasks_api", lambda text: text.replace(*LOGGED))
-    account.name_logging_role()
     outputs = account.deploy(project)
     account.request(outputs["ApiId"], "dev", "/tasks", {"title": "buy milk"})
     api_logs = f"API-Gateway-Execution-Logs_{outputs['ApiId']}/dev"
@@ -118,7 +117,6 @@ def test_tables_with_items_are_refused_without_a_terminal_then_deleted_with_yes(
 @pytest.mark.network
 def test_no_logs_keeps_api_gateways_logs(slam: Slam, account: Account):
     project = account.project("tasks_api", lambda text: text.replace(*LOGGED))
-    account.name_logging_role()
     api = account.deploy(project)["ApiId"]
     account.request(api, "dev", "/tasks")  # a read: no table holds items
 

@@ -26,7 +26,7 @@ def probe(account: Account) -> Path:
     """The probe function, with dev on $LATEST and prod on version 1."""
     project = account.project("probe")
     account.deploy(project)
-    account.publish("probe", "prod")
+    account.publish(project, "prod")
     return project
 
 

@@ -24,7 +24,7 @@ def probe(account: Account) -> Path:
     """The probe function, with dev on $LATEST and prod on version 1."""
     project = account.project("probe")
     account.deploy(project)
-    account.publish("probe", "prod")
+    account.publish(project, "prod")
     return project
 
 
@@ -133,7 +133,6 @@ def test_api_gateway_lines_of_a_logged_stage(slam: Slam, account: Account):
     project = account.project(
         "tasks_api", lambda text: text.replace("  log_stages:\n", "  log_stages: [dev]\n")
     )
-    account.name_logging_role()
     api = account.deploy(project)["ApiId"]
     created = account.request(api, "dev", "/tasks", {"title": "buy milk"})["task"]
     account.request(api, "dev", f"/tasks/{created['id']}")
