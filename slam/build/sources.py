@@ -2,10 +2,11 @@
 
 Never packaged: ``.slam/`` (build state). Left out by default: virtual environments
 (any folder holding ``pyvenv.cfg``), cache folders (any folder holding ``CACHEDIR.TAG``,
-as pytest, mypy and ruff write), VCS folders, ``__pycache__``, ``*.pyc``, the
-configuration file, earlier ``lambda_package*.zip`` outputs, and what the project's
-``.gitignore`` files ignore (:mod:`.gitignore`). ``package.exclude`` leaves more out;
-``package.include`` puts matching files back, even default exclusions. Both hold
+as pytest, mypy and ruff write), VCS folders, git's own files (``.gitignore``,
+``.gitattributes``, ``.gitmodules``), ``__pycache__``, ``*.pyc``, the configuration file,
+earlier ``lambda_package*.zip`` outputs, and what the project's ``.gitignore`` files
+ignore (:mod:`.gitignore`). ``package.exclude`` leaves more out; ``package.include``
+puts matching files back, even default exclusions. Both hold
 patterns in ``.gitignore`` syntax (:mod:`.patterns`), relative to the project folder.
 
 Credential files (:data:`CREDENTIALS`) stay out unless ``package.include`` names them:
@@ -41,6 +42,7 @@ from .patterns import any_of, compile_patterns, may_match_below
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 MARKER_FILES = ("pyvenv.cfg", "CACHEDIR.TAG")  # a virtualenv, a cache folder
 BYTECODE_SUFFIXES = (".pyc", ".pyo")
+GIT_FILES = frozenset({".gitignore", ".gitattributes", ".gitmodules"})  # git's, not the app's
 # Well-known files holding credentials, at any depth, in .gitignore syntax.
 CREDENTIALS = (
     ".env",
@@ -299,6 +301,7 @@ def _file_left_out_by_default(relative: str, config_file: str) -> bool:
     name = relative.rpartition("/")[2]
     return (
         relative == config_file
+        or name in GIT_FILES
         or name.endswith(BYTECODE_SUFFIXES)
         or (name.startswith("lambda_package") and name.endswith(".zip"))
     )

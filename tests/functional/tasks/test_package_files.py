@@ -42,11 +42,9 @@ def test_gitignored_files_stay_out_with_gits_rules(project: Project):
     ):
         project.write(name, "x\n")
     assert project.build().code == 0
-    assert project_names(project) == [
-        ".gitignore",
+    assert project_names(project) == [  # and no .gitignore: git's, not the app's
         "app.py",
         "keep.log",
-        "lib/.gitignore",
         "lib/a.py",
         "lib/debug.log",
         "lib/sub/local.py",

@@ -36,8 +36,12 @@ def test_default_exclusions(tmp_path: Path):
         ".mypy_cache/CACHEDIR.TAG",
         ".mypy_cache/3.12/x.json",
         "data/archive.zip",  # other zips are the project's
+        ".gitignore",
+        "pkg/.gitattributes",
+        ".gitmodules",
+        "pkg/.gitkeep",  # a file git tracks like any other
     )
-    assert files(tmp_path) == ["app.py", "data/archive.zip", "pkg/mod.py"]
+    assert files(tmp_path) == ["app.py", "data/archive.zip", "pkg/.gitkeep", "pkg/mod.py"]
 
 
 def test_the_configuration_file_is_left_out_by_its_name(tmp_path: Path):
@@ -76,11 +80,14 @@ def test_include_patterns_put_files_back_even_from_default_exclusions(tmp_path: 
         "vendored/lib/tool.py",
         "vendored/lib/other.py",
         "precompiled.pyc",
+        ".gitattributes",
     )
     selection = Selection(
-        exclude=("docs",), include=("docs/keep.md", "vendored/lib/tool.py", "*.pyc")
+        exclude=("docs",),
+        include=("docs/keep.md", "vendored/lib/tool.py", "*.pyc", ".gitattributes"),
     )
     assert files(tmp_path, selection) == [
+        ".gitattributes",
         "app.py",
         "docs/keep.md",
         "precompiled.pyc",
@@ -144,7 +151,7 @@ def test_credentials_left_out_by_the_projects_own_rules_are_not_named(tmp_path: 
     make(tmp_path, "app.py", ".env", "keys/server.key", "venv/pyvenv.cfg", "venv/x.pem")
     (tmp_path / ".gitignore").write_text(".env\n")
     found = project_files(tmp_path, Selection(exclude=("keys",)))
-    assert found == ProjectFiles((".gitignore", "app.py"), ())
+    assert found == ProjectFiles(("app.py",), ())
 
 
 def test_include_naming_a_credential_file_puts_it_back(tmp_path: Path):
@@ -162,10 +169,10 @@ def test_include_naming_only_a_folder_does_not_put_its_credentials_back(tmp_path
     (tmp_path / ".gitignore").write_text("config/\n")
     found = project_files(tmp_path, Selection(include=("config",)))
     assert found == ProjectFiles(
-        (".gitignore", "app.py", "config/settings.json"), ("config/.env", "config/.env.local")
+        ("app.py", "config/settings.json"), ("config/.env", "config/.env.local")
     )
     found = project_files(tmp_path, Selection(include=("config", "config/.env")))
-    assert found.files == (".gitignore", "app.py", "config/.env", "config/settings.json")
+    assert found.files == ("app.py", "config/.env", "config/settings.json")
 
 
 def test_sockets_and_other_special_files_are_skipped(tmp_path: Path):
