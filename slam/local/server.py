@@ -16,6 +16,7 @@ Built from moto's server (checked against moto 5.2.5):
 from __future__ import annotations
 
 import errno
+import io
 import re
 import socket
 import threading
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs
 
 from ..errors import SlamError
 
@@ -44,6 +46,24 @@ class LoggedRequest:
     path: str
     service: str  # the service the request is signed for; "" when it is not signed
     user_agent: str
+    query: str = ""  # the query string, as sent
+    #: The operation, when the request names it: its ``X-Amz-Target`` (JSON protocols) or
+    #: ``Action`` (query protocols); "" for REST protocols, where the path tells it.
+    operation: str = ""
+
+
+def _named_operation(environ: dict[str, Any]) -> str:
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    if target:
+        return target.rpartition(".")[2]
+    query = str(environ.get("QUERY_STRING", ""))
+    if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
+        # The form is read here, and put back for moto, which reads it again.
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        query = f"{query}&{body.decode('utf-8', 'replace')}"
+    actions: list[str] = parse_qs(query).get("Action", [""])
+    return actions[0]
 
 
 def _logging_requests(app: Callable[..., Any], log: list[LoggedRequest]) -> Callable[..., Any]:
@@ -55,6 +75,8 @@ def _logging_requests(app: Callable[..., Any], log: list[LoggedRequest]) -> Call
                 environ.get("PATH_INFO", ""),
                 signed[1] if signed else "",
                 environ.get("HTTP_USER_AGENT", ""),
+                environ.get("QUERY_STRING", ""),
+                _named_operation(environ),
             )
         )
         result: Iterable[bytes] = app(environ, start_response)

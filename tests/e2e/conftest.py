@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
+from slam.local.cloudformation.providers.base import CLOUDFORMATION_USER_AGENT
 from slam.local.server import LocalAWS, LoggedRequest
 
 SLAM = shutil.which("slam", path=os.path.dirname(sys.executable)) or "slam"
@@ -54,6 +55,7 @@ class Cloud:
             AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
             AWS_EC2_METADATA_DISABLED="true",
         )
+        self.counted_from = 0
 
     def client(self, service: str) -> Any:
         return boto3.client(
@@ -85,9 +87,22 @@ class Cloud:
             text=True,
         )
 
+    def count_calls_from_now(self) -> None:
+        """Make :meth:`slam_requests` and :meth:`calls` see only the requests made after."""
+        self.counted_from = len(self.aws.requests)
+
     def slam_requests(self) -> list[LoggedRequest]:
         """The requests slam made (its user agent names it), not the local AWS's own."""
-        return [r for r in self.aws.requests if "slam/" in r.user_agent]
+        return [r for r in self.aws.requests[self.counted_from :] if "slam/" in r.user_agent]
+
+    def user_requests(self) -> list[LoggedRequest]:
+        """Every request made with the user's credentials since the test started: slam's,
+        and CloudFormation's on the stack's behalf (not the functions' own, nor the test's)."""
+        return [
+            r
+            for r in self.aws.requests
+            if "slam/" in r.user_agent or r.user_agent.startswith(CLOUDFORMATION_USER_AGENT)
+        ]
 
     def calls(self) -> list[tuple[str, str]]:
         """(method, service) of each request slam made."""

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from . import iam
 from .conftest import Cloud, downloaded
 
 pytestmark = pytest.mark.slow  # runs slam in subprocesses and deploys stacks
@@ -74,6 +75,13 @@ def what_is_left(cloud: Cloud) -> dict[str, list[str]]:
     return {kind: sorted(names) for kind, names in left.items() if names}
 
 
+def assert_the_readme_policy_allowed_it(cloud: Cloud) -> None:
+    """An identity with the README's policy could have done all the test did: slam's
+    calls, and CloudFormation's, made with the same identity's credentials."""
+    needed = iam.actions(cloud.user_requests())
+    assert iam.not_granted(needed, iam.granted_actions()) == []
+
+
 def test_the_basic_tutorial(cloud: Cloud, tmp_path: Path):
     folder = downloaded("fizzbuzz", tmp_path / "fizzbuzz")
     init = cloud.slam(folder, "init", "fizzbuzz:fizzbuzz")
@@ -116,6 +124,7 @@ def test_the_basic_tutorial(cloud: Cloud, tmp_path: Path):
     delete = cloud.slam(folder, "delete")
     assert (delete.returncode, delete.stdout) == (0, DELETED.format(name="fizzbuzz"))
     assert what_is_left(cloud) == {}
+    assert_the_readme_policy_allowed_it(cloud)
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,7 @@ class Tutorial:
         return call(self.urls[stage] + path, method, body)
 
     def uploads(self) -> int:
-        """How many packages slam has uploaded since the requests were last cleared."""
+        """How many packages slam has uploaded since calls were last counted from."""
         requests = self.cloud.slam_requests()
         return sum(r.method == "PUT" and r.path.endswith(".zip") for r in requests)
 
@@ -219,7 +228,7 @@ def test_the_advanced_tutorial(cloud: Cloud, tmp_path: Path):
     ).fullmatch(block)
     assert tutorial.slam("status") == block
     assert tutorial.stages(block) == {"dev": "$LATEST", "prod": "$LATEST"}
-    cloud.aws.requests.clear()
+    cloud.count_calls_from_now()
     assert tutorial.slam("deploy") == deployed  # nothing changed: nothing to do
     assert cloud.calls() == [("HEAD", "s3"), ("POST", "cloudformation")]
 
@@ -243,7 +252,7 @@ def test_the_advanced_tutorial(cloud: Cloud, tmp_path: Path):
 
     edited = (folder / "tasks_api.py").read_text().replace('"name": "tasks_api"', '"name": "tasks"')
     (folder / "tasks_api.py").write_text(edited)
-    cloud.aws.requests.clear()
+    cloud.count_calls_from_now()
     updates = tutorial.stack_updates()
     redeployed = tutorial.slam("deploy")
     assert redeployed.startswith("Building lambda package...\nDeploying tasks-api:dev...\n")
@@ -265,3 +274,4 @@ def test_the_advanced_tutorial(cloud: Cloud, tmp_path: Path):
         "stacks": [SHARED_LOGGING_STACK],
         "roles": [role["PhysicalResourceId"]],
     }
+    assert_the_readme_policy_allowed_it(cloud)

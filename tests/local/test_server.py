@@ -69,3 +69,17 @@ def test_every_request_is_logged_with_its_service_and_user_agent(local_aws: Loca
     (logged,) = local_aws.requests
     assert (logged.method, logged.path, logged.service) == ("POST", "/", "sts")
     assert logged.user_agent.startswith("Boto3/")
+    assert logged.operation == "GetCallerIdentity"  # from the form, which moto still reads
+
+
+def test_a_request_logs_the_operation_it_names_and_its_query(local_aws: LocalAWS, client: Clients):
+    local_aws.requests.clear()
+    client("dynamodb").list_tables(Limit=3)  # JSON protocol: X-Amz-Target
+    client("lambda").list_functions(MaxItems=2)  # REST: the path tells the operation
+    dynamodb, awslambda = local_aws.requests
+    assert (dynamodb.service, dynamodb.operation) == ("dynamodb", "ListTables")
+    assert (awslambda.path, awslambda.query, awslambda.operation) == (
+        "/2015-03-31/functions",
+        "MaxItems=2",
+        "",
+    )

@@ -58,6 +58,8 @@ def test_access_denied_names_the_action_and_resource_and_points_to_the_policy(
         PERMISSIONS_HINT,
     )
     assert '"AWS permissions" section of slam\'s README' in PERMISSIONS_HINT
+    readme = Path(__file__).resolve().parents[3] / "README.md"
+    assert "\n## AWS permissions\n" in readme.read_text()  # the section the hint names
 
 
 def test_access_denied_on_a_head_request_names_the_iam_action(offline_aws: AwsClient):

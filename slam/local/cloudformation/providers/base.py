@@ -17,6 +17,9 @@ from threading import Lock
 from typing import Any, ClassVar
 
 SUFFIX_ALPHABET = string.ascii_uppercase + string.digits
+#: The user agent of the calls CloudFormation makes for a stack, as AWS's logs show it: they
+#: are made with the credentials of whoever changes the stack.
+CLOUDFORMATION_USER_AGENT = "cloudformation.amazonaws.com"
 # The names AWS's resource handlers print in their messages, by boto3 service name.
 SERVICE_NAMES = {
     "lambda": "Lambda",
@@ -118,7 +121,11 @@ class Clients:
             aws_secret_access_key="testing",
             region_name=region,
         )
-        config = Config(retries={"total_max_attempts": 1}, s3={"addressing_style": "path"})
+        config = Config(
+            retries={"total_max_attempts": 1},
+            s3={"addressing_style": "path"},
+            user_agent=CLOUDFORMATION_USER_AGENT,
+        )
         return session.client(service, endpoint_url=self.endpoint, config=config)
 
 
