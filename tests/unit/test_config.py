@@ -241,6 +241,18 @@ def test_missing_file_is_a_slam_error(tmp_path: Path):
         load_config(tmp_path / "nope.yaml", load_plugins())
 
 
+def test_a_name_too_long_for_a_stack_is_one_problem_naming_the_limit():
+    assert problems(build(name="a" * 129)) == [
+        "slam.yaml:1: name: is 129 characters long, more than 128 (it names the stack) "
+        "(hint: shorten it to 128 characters at most)"
+    ]
+    assert parse(build(name="a" * 128)).name == "a" * 128  # CloudFormation's own limit
+    assert problems(build(name="a_" * 70)) == [  # too long is said first, without the name
+        "slam.yaml:1: name: is 140 characters long, more than 128 (it names the stack) "
+        "(hint: shorten it to 128 characters at most)"
+    ]
+
+
 def test_document_must_be_a_mapping():
     assert problems(["a", "b"]) == [
         "slam.yaml:1: must be a mapping of settings "
