@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import difflib
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
 from .plugins import EnabledPlugin, Plugin
 from .schema import Document, Node, load_yaml_file, parse_yaml
 from .settings import (
@@ -100,6 +102,22 @@ class Config(CoreSettings):
     def plugin_settings(self, name: str) -> Any:
         """The parsed section of the enabled plugin ``name``, or None when it is absent."""
         return next((p.settings for p in self.plugins if p.name == name), None)
+
+
+def check_stage(config: Config, stage: str, option: str = "") -> None:
+    """A UsageError unless ``stage`` (given with ``option``; "" for an argument) is one of
+    slam.yaml's stages: one line naming it, the stages there are and, when one is close,
+    the stage meant."""
+    if stage in config.stages:
+        return
+    stages = list(config.stages)
+    close = difflib.get_close_matches(stage, stages, n=1, cutoff=0.6)
+    guess = f"; did you mean {close[0]!r}?" if close else ""
+    given = f"{option} {stage!r}" if option else repr(stage)
+    raise UsageError(
+        f"{given} is not a stage of {config.name} (its stages: {', '.join(stages)}){guess}",
+        f"use one of them, or add {stage} under stage_environments in {config.file.name}",
+    )
 
 
 def logical_id(name: str) -> str:
