@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import difflib
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
 from .plugins import EnabledPlugin, Plugin
 from .schema import Document, Node, load_yaml_file, parse_yaml
 from .settings import (
@@ -78,7 +80,8 @@ VARIABLE_MAPPINGS = (("environment",), ("stage_environments", "*"))
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 MODULE_RE = re.compile(rf"{IDENTIFIER}(\.{IDENTIFIER})*")
 APP_RE = re.compile(IDENTIFIER)
-STACK_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
+STACK_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+MAX_NAME_LENGTH = 128  # the name names the CloudFormation stack, whose names stop there
 STAGE_RE = re.compile(r"(?!\d+$)[A-Za-z0-9_-]{1,128}")
 VARIABLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 LOGICAL_ID_RE = re.compile(r"[A-Za-z0-9]{1,255}")
@@ -99,6 +102,22 @@ class Config(CoreSettings):
     def plugin_settings(self, name: str) -> Any:
         """The parsed section of the enabled plugin ``name``, or None when it is absent."""
         return next((p.settings for p in self.plugins if p.name == name), None)
+
+
+def check_stage(config: Config, stage: str, option: str = "") -> None:
+    """A UsageError unless ``stage`` (given with ``option``; "" for an argument) is one of
+    slam.yaml's stages: one line naming it, the stages there are and, when one is close,
+    the stage meant."""
+    if stage in config.stages:
+        return
+    stages = list(config.stages)
+    close = difflib.get_close_matches(stage, stages, n=1, cutoff=0.6)
+    guess = f"; did you mean {close[0]!r}?" if close else ""
+    given = f"{option} {stage!r}" if option else repr(stage)
+    raise UsageError(
+        f"{given} is not a stage of {config.name} (its stages: {', '.join(stages)}){guess}",
+        f"use one of them, or add {stage} under stage_environments in {config.file.name}",
+    )
 
 
 def logical_id(name: str) -> str:
@@ -159,10 +178,7 @@ def _parse_core(root: Node, path: Path) -> Config:
     stage_environments = _parse_stages(root.child("stage_environments"))
     return Config(
         file=path,
-        name=root.child("name").matching(
-            STACK_NAME_RE,
-            "use letters, digits and hyphens, starting with a letter (it names the stack)",
-        ),
+        name=_parse_name(root.child("name")),
         description=_parse_description(root.child("description")),
         function=_parse_function(root.child("function")),
         requirements=root.child("requirements").string(DEFAULT_REQUIREMENTS),
@@ -172,6 +188,26 @@ def _parse_core(root: Node, path: Path) -> Config:
         aws=_parse_aws(root.child("aws")),
         package=_parse_package(root.child("package")),
     )
+
+
+def name_too_long(name: str) -> str | None:
+    """What is wrong with a project name too long to name its stack; None when it fits."""
+    if len(name) <= MAX_NAME_LENGTH:
+        return None
+    return f"is {len(name)} characters long, more than {MAX_NAME_LENGTH} (it names the stack)"
+
+
+def _parse_name(node: Node) -> str:
+    name = node.string(required=True)
+    too_long = name_too_long(name)
+    if too_long:  # said before the pattern, which would quote the whole name
+        node.fail(too_long, f"shorten it to {MAX_NAME_LENGTH} characters at most")
+    elif name and not STACK_NAME_RE.fullmatch(name):
+        node.fail(
+            f"{name!r} is not valid: use letters, digits and hyphens, starting with a letter "
+            "(it names the stack)"
+        )
+    return name
 
 
 def _parse_description(node: Node) -> str:

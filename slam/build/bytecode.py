@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SlamError
@@ -25,16 +26,27 @@ from ..errors import SlamError
 WORKER = Path(__file__).with_name("bytecode_worker.py")
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """What byte-compiling wrote (pyc names, relative to the output folder, sorted), and
+    the sources that do not compile, each with why (``("helper.py", "line 2: ...")``)."""
+
+    written: tuple[str, ...]
+    not_compiled: tuple[tuple[str, str], ...] = ()
+
+
 def compile_sources(
     sources: Mapping[str, Path], output: Path, python: str = sys.executable, checked: bool = True
-) -> list[str]:
+) -> Compiled:
     """Write a .pyc under ``output`` for each ``{name in the zip: source file}``.
 
     ``python`` is the interpreter that compiles (its version's bytecode is written).
-    Returns the names of the .pyc files written (relative to ``output``), sorted.
+    A source that does not compile gets no .pyc and is named in the result; any other
+    failure is a one-line SlamError, the worker's own output going to standard error,
+    which the build shows only with --debug.
     """
     if not sources:
-        return []
+        return Compiled(())
     request = {
         "output": str(output),
         "files": [[name, str(path)] for name, path in sorted(sources.items())],
@@ -48,9 +60,22 @@ def compile_sources(
         check=False,
     )
     if result.returncode != 0:
-        last_line = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        sys.stderr.write(result.stderr)  # the build's steps show it with --debug only
         raise SlamError(
-            f"byte-compiling the package failed: {last_line}",
-            "re-run with --debug, and report it to slam's issue tracker",
+            f"byte-compiling the package with {python} failed: {_failure(result)}",
+            "re-run with --debug to see the compiler's output",
         )
-    return sorted(json.loads(result.stdout))
+    answer = json.loads(result.stdout)
+    return Compiled(
+        tuple(sorted(answer["written"])),
+        tuple((name, why) for name, why in answer["not_compiled"]),
+    )
+
+
+def _failure(result: subprocess.CompletedProcess[str]) -> str:
+    """The file and error the worker names, or the last line it wrote when it crashed."""
+    try:
+        return str(json.loads(result.stdout)["failed"])
+    except (ValueError, KeyError, TypeError):
+        lines = result.stderr.strip().splitlines()
+        return lines[-1] if lines else f"exit code {result.returncode}"

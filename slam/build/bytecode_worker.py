@@ -6,9 +6,11 @@ almost nothing, because marshal's output depends on what else the process holds
 a user's doit run, would make the bytes differ from run to run.
 
 Reads JSON ``{"output": folder, "files": [[name, source path], ...], "checked": bool}``
-from stdin, writes each ``<output>/<cache path of name>`` and prints the written names as a
-JSON list. Files that do not compile (Python 2 leftovers, templates) get no .pyc,
-as with compileall. Standard library only.
+from stdin, writes each ``<output>/<cache path of name>`` and prints JSON
+``{"written": [name, ...], "not_compiled": [[name, "line N: why"], ...]}``. Files whose
+source does not compile (Python 2 leftovers, templates) get no .pyc, as with compileall,
+and are listed. Any other failure ends the run with exit code 1, its traceback on
+stderr and ``{"failed": "<name>: <error>"}`` on stdout. Standard library only.
 """
 
 from __future__ import annotations
@@ -35,29 +37,63 @@ def pyc_bytes(source: bytes, filename: str, checked: bool) -> bytes:
     )
 
 
-def compile_files(output: str, files: list[list[str]], checked: bool) -> list[str]:
-    written = []
+class CompileFailed(Exception):
+    """A file that could not be compiled for a reason other than its source."""
+
+
+def not_compiled_reason(error: SyntaxError | ValueError) -> str:
+    """Why a source does not compile, in one line: ``line 2: invalid syntax``."""
+    if isinstance(error, SyntaxError):
+        return f"line {error.lineno}: {error.msg}" if error.lineno else str(error.msg)
+    return str(error)  # "source code string cannot contain null bytes"
+
+
+def compile_files(
+    output: str, files: list[list[str]], checked: bool
+) -> tuple[list[str], list[list[str]]]:
+    """The names of the pycs written, and ``[name, why]`` for each source that does not compile."""
+    written: list[str] = []
+    not_compiled: list[list[str]] = []
     for name, source_path in files:
-        with open(source_path, "rb") as source_file:
-            source = source_file.read()
         try:
-            data = pyc_bytes(source, TASK_ROOT + name, checked)
-        except (SyntaxError, ValueError):
-            continue
-        pyc_name = importlib.util.cache_from_source(name)
-        target = os.path.join(output, pyc_name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as pyc_file:
-            pyc_file.write(data)
-        written.append(pyc_name)
-    return written
+            pyc_name = _compile_file(output, name, source_path, checked)
+        except (SyntaxError, ValueError) as error:
+            not_compiled.append([name, not_compiled_reason(error)])
+        except Exception as error:  # unreadable, unwritable, too deep to compile...
+            raise CompileFailed(f"{name}: {type(error).__name__}: {error}") from error
+        else:
+            written.append(pyc_name)
+    return written, not_compiled
 
 
-def main() -> None:
+def _compile_file(output: str, name: str, source_path: str, checked: bool) -> str:
+    with open(source_path, "rb") as source_file:
+        source = source_file.read()
+    data = pyc_bytes(source, TASK_ROOT + name, checked)
+    pyc_name = importlib.util.cache_from_source(name)
+    target = os.path.join(output, pyc_name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as pyc_file:
+        pyc_file.write(data)
+    return pyc_name
+
+
+def main() -> int:
     warnings.simplefilter("ignore")  # SyntaxWarnings in third-party code are not ours to show
     request = json.load(sys.stdin)
-    json.dump(compile_files(request["output"], request["files"], request["checked"]), sys.stdout)
+    try:
+        written, not_compiled = compile_files(
+            request["output"], request["files"], request["checked"]
+        )
+    except CompileFailed as failure:
+        import traceback  # only now: what the process holds changes marshal's output
+
+        traceback.print_exc()
+        json.dump({"failed": str(failure)}, sys.stdout)
+        return 1
+    json.dump({"written": written, "not_compiled": not_compiled}, sys.stdout)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,11 +1,12 @@
 """``slam delete``: remove a deployment from AWS, asking first when it would lose data.
 
-In order: the stack (and everything it owns), waiting for it; the log groups the stack
-does not own (API Gateway's execution logs, and the function's if Lambda wrote it again
-while the stack went), unless ``--no-logs``; slam's objects in the bucket (under
-``<name>/``); the bucket, if nothing else is in it. Standard output holds the seed's
-three lines; the rest (what is about to change, stack events, what was kept) goes to
-standard error. A destructive command, so a CLI command and never a doit task.
+In order: the stack (and everything it owns but its retained log group), waiting for it;
+unless ``--no-logs``, the log groups: the function's (the stack retains it, so that
+``--no-logs`` can keep it) and API Gateway's execution logs (not the stack's); slam's
+objects in the bucket (under ``<name>/``); the bucket, if nothing else is in it.
+Standard output holds the seed's three lines; the rest (what is about to change, stack
+events, what was kept) goes to standard error. A destructive command, so a CLI command
+and never a doit task.
 """
 
 from __future__ import annotations
@@ -125,8 +126,7 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
     parser.add_argument(
         "--no-logs",
         action="store_true",
-        help="Do not delete logs (API Gateway's execution logs; the function's log group "
-        "belongs to the stack).",
+        help="Do not delete logs: keep the function's log group and API Gateway's execution logs.",
     )
     parser.add_argument(
         "--yes",

@@ -77,11 +77,12 @@ def checked_package(path: Path) -> Path:
 
 
 def run(invocation: Invocation) -> int:
+    from ..config import check_stage
     from ..tasks import DEPLOY_STEP
     from ..tasks.deps import forget_installed
     from ..tasks.loader import run_steps
     from ..tasks.project import BuildLayout
-    from ..tasks.remote import Remote, RemoteOptions, check_stage
+    from ..tasks.remote import Remote, RemoteOptions
 
     config = invocation.load_config()
     args = invocation.options

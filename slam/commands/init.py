@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import AlreadyExists, write_atomically
-from ..config import ARCHITECTURES, DEFAULT_REQUIREMENTS, Config, config_from_text, guess_runtime
+from ..config import (
+    ARCHITECTURES,
+    DEFAULT_REQUIREMENTS,
+    Config,
+    config_from_text,
+    guess_runtime,
+    name_too_long,
+)
 from ..errors import EXIT_OK, UsageError
 from ..plugins import InitOption, Plugin
 from ..schema import ConfigError, dotted
@@ -24,7 +31,6 @@ DONE = (
     "The configuration file for your project has been generated. "
     "Remember to add {file} to source control."
 )
-MAX_NAME_LENGTH = 128  # the name names the CloudFormation stack: at most 128 characters
 FROM_MODULE = "function: the project name comes from the module"
 # .gitignore lines that already say what to do with slam's build state (a "!" line too:
 # the user keeps it on purpose)
@@ -193,10 +199,9 @@ def write_config(
 
 def _check_name_length(args: argparse.Namespace) -> None:
     """A name too long for a stack is an error saying so, naming where it came from."""
-    name = args.name or project_name(args.function.module)
-    if len(name) <= MAX_NAME_LENGTH:
+    too_long = name_too_long(args.name or project_name(args.function.module))
+    if too_long is None:
         return
-    too_long = f"is {len(name)} characters long, more than {MAX_NAME_LENGTH} (it names the stack)"
     if args.name:
         raise UsageError(f"--name: {too_long}", "choose a shorter name")
     raise UsageError(f"{FROM_MODULE}, and {too_long}", "choose a shorter one with --name")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import errno
 import re
+import select
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -151,13 +153,31 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def wait_while_read(out: TextIO, seconds: float) -> None:
+    """Wait ``seconds``, or raise BrokenPipeError as soon as nothing reads ``out`` any more
+    (``slam logs --tail | head -1``, once head exits), as ``tail -f`` stops then: between
+    new lines nothing is written, so no write would say so."""
+    try:
+        descriptor = out.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file: nothing to watch
+        descriptor = -1
+    if descriptor < 0 or not hasattr(select, "poll"):
+        time.sleep(seconds)
+        return
+    watch = select.poll()
+    watch.register(descriptor, 0)  # no events asked: only errors and hang-ups report
+    if watch.poll(seconds * 1000):  # a pipe whose reader is gone reports POLLERR
+        raise BrokenPipeError(errno.EPIPE, "the output was closed")
+
+
 def follow(aws: AwsClient, sources: Sequence[LogSource], start: int, out: TextIO) -> None:
-    """Print the events from ``start``, then new ones as they come, until interrupted."""
+    """Print the events from ``start``, then new ones as they come, until interrupted or
+    until nothing reads the output (BrokenPipeError)."""
     follower = Follower()
     while True:
         asked_at = now_ms()
         write_lines(follower.new(read_lines(aws, sources, start)), out)
-        time.sleep(POLL_SECONDS)
+        wait_while_read(out, POLL_SECONDS)
         start = max(start, asked_at - LOOKBACK_MS)
         follower.forget_before(start)
 

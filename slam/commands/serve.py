@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SlamError
 from . import Command, Invocation
 
 if TYPE_CHECKING:
@@ -37,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser, plugins: Sequence[Plugin[Any]
 
 
 def run(invocation: Invocation) -> int:
+    from ..config import check_stage
     from ..local.deployed import Place
     from ..local.reloader import ServeOptions
     from ..local.serve import Address, serve
@@ -45,11 +45,7 @@ def run(invocation: Invocation) -> int:
     config = invocation.load_config()
     options = invocation.options
     stage = options.stage or config.devstage
-    if stage not in config.stages:
-        raise SlamError(
-            f"--stage {stage!r} is not a configured stage",
-            f"use a stage from stage_environments in slam.yaml: {', '.join(config.stages)}",
-        )
+    check_stage(config, stage, "--stage")
     serve_options = ServeOptions(
         config_file=config.file,
         stage=stage,

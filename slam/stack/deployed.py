@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..cloudformation import StageNames, stage_names
-from ..config import Config
-from ..errors import SlamError, UsageError
+from ..config import Config, check_stage
+from ..errors import SlamError
 from ..remote import Stack
 from .status import FUNCTION_NAME_OUTPUT, not_deployed_line
 
@@ -35,13 +35,9 @@ def chosen_stage(config: Config, stage: str | None) -> StageNames:
     """The stage ``--stage`` names, or the devstage; a stage slam.yaml does not configure
     is a usage error listing those it does."""
     name = stage or config.devstage
-    for names in stage_names(config):
-        if names.name == name:
-            return names
-    raise UsageError(
-        f"argument --stage: {name!r} is not a stage of {config.name}",
-        f"the stages in {config.file.name} are: {', '.join(config.stages)}",
-    )
+    check_stage(config, name, "--stage")
+    (names,) = (names for names in stage_names(config) if names.name == name)
+    return names
 
 
 def deployed_stage(

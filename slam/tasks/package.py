@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from ..build.archive import (
     sha256_of,
     sizes_in_zip,
 )
-from ..build.bytecode import compile_sources
+from ..build.bytecode import Compiled, compile_sources
 from ..build.entry_point import check_entry_point
 from ..build.interpreters import Interpreter
 from ..build.sources import Selection, project_files
@@ -45,6 +45,7 @@ from .step import (
 DOC = "Build the Lambda zip (.slam/build/lambda_package.<hash>.zip)."
 RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
 RUNTIME_PACKAGE = "slam_runtime"
+SHOWN_NOT_COMPILED = 3  # sources named by the notes on what does not compile
 
 
 def runtime_settings(config: Config) -> dict[str, Any]:
@@ -159,8 +160,8 @@ def build_package(package: Package) -> dict[str, Any]:
         temporary(layout.build / "lambda_package.zip") as partial,
     ):
         entries = package.entries()
-        if python:
-            entries += _bytecode(entries, bytecode, python)
+        compiled = _bytecode(entries, bytecode, python) if python else Compiled(())
+        entries += [Entry.from_file(name, bytecode / name) for name in compiled.written]
         sizes = sizes_in_zip(layout.deps_zip) | {entry.name: entry.size for entry in entries}
         check_unzipped_size(sizes, package.unzipped_limit)
         extend_zip(layout.deps_zip, partial, entries)
@@ -179,6 +180,10 @@ def build_package(package: Package) -> dict[str, Any]:
     }
     if not python:
         manifest["note"] = package.runtime_python.note
+    if compiled.not_compiled:
+        manifest["not_compiled"] = not_compiled_lines(
+            compiled.not_compiled, package.runtime_python.version
+        )
     write_atomically(layout.package_manifest, json.dumps(manifest, indent=2) + "\n")
     summary = package_summary(manifest, built=True, folder=layout.build)
     if package.credentials:
@@ -199,10 +204,22 @@ def fail(message: str, hint: str | None) -> StepFailed:
     return StepFailed(message, hint)
 
 
-def _bytecode(entries: list[Entry], output: Path, python: str) -> list[Entry]:
+def _bytecode(entries: list[Entry], output: Path, python: str) -> Compiled:
     sources = {e.name: e.path for e in entries if e.name.endswith(".py") and e.path is not None}
-    written = compile_sources(sources, output, python)
-    return [Entry.from_file(name, output / name) for name in written]
+    return compile_sources(sources, output, python)
+
+
+def not_compiled_lines(not_compiled: Sequence[tuple[str, str]], version: str) -> list[str]:
+    """What the build says of the project's sources that do not compile: Lambda packages
+    them, but cannot import them. Three at most, then how many more."""
+    lines = [
+        f"Note: {name} does not compile for Python {version} ({why}), so Lambda cannot "
+        "import it: fix it, or leave it out with package.exclude in slam.yaml."
+        for name, why in not_compiled[:SHOWN_NOT_COMPILED]
+    ]
+    if len(not_compiled) > SHOWN_NOT_COMPILED:
+        lines.append(f"Note: {len(not_compiled) - SHOWN_NOT_COMPILED} more files do not compile.")
+    return lines
 
 
 def read_manifest(layout: BuildLayout) -> dict[str, Any]:
@@ -220,6 +237,7 @@ def package_summary(manifest: dict[str, Any], built: bool, folder: Path) -> str:
     ]
     if manifest.get("note"):
         lines.append(manifest["note"])
+    lines.extend(manifest.get("not_compiled", ()))
     lines.append(f"{_shown_path(folder / manifest['file'])} {state}.")
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from ..config import Config
+from ..config import Config, check_stage
 from ..errors import SlamError, UsageError
 from ..remote import Stack
 from ..stack import (
@@ -31,7 +31,7 @@ from ..stack import (
 from ..stack.status import FUNCTION_NAME_OUTPUT
 from .operations import StackOperations
 from .project import Project
-from .remote import Remote, check_stage, remote_check
+from .remote import Remote, remote_check
 from .step import TaskDict, reports_failures
 
 
@@ -42,7 +42,7 @@ def source_of(project: Project) -> str:
 
 def check_publish(config: Config, stage: str, source: str) -> None:
     """A UsageError unless ``source`` (a stage or a number) may be published to ``stage``."""
-    check_stage(config, stage, "stage")
+    check_stage(config, stage)
     if not source.isdigit():
         check_stage(config, source, "--version")
     if source == stage:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
-from ..errors import UsageError
 from ..settings import AwsOptions
 
 if TYPE_CHECKING:
@@ -40,15 +39,6 @@ class RemoteOptions:
     lambda_package: Path | None = None  # deploy this zip instead of building one
     publish_version: str | None = None  # what publish:<stage> publishes; None: the devstage
     aws: AwsOptions = field(default_factory=AwsOptions)
-
-
-def check_stage(config: Config, stage: str, option: str) -> None:
-    """A UsageError unless ``stage`` is one of slam.yaml's stages."""
-    if stage not in config.stages:
-        raise UsageError(
-            f"{option} '{stage}' is not a configured stage",
-            f"use one of {', '.join(config.stages)} (stage_environments in {config.file.name})",
-        )
 
 
 class Remote:

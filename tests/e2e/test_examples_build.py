@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,9 @@ INIT_ARGS = {
         *("--dynamodb-tables", "tasks"),
     ],
 }
+# The Python running the tests: its runtime is the one a build here can compile bytecode
+# for, whichever runtime the committed slam.yaml names.
+RUNTIME = f"python{sys.version_info[0]}.{sys.version_info[1]}"
 BUILT = re.compile(r"\.slam/build/lambda_package\.[0-9a-f]{12}\.zip has been built successfully\.")
 
 
@@ -30,6 +34,11 @@ def copy_example(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
     ignored = shutil.ignore_patterns(".slam", "__pycache__", ".pytest_cache")
     shutil.copytree(EXAMPLES / name, target, ignore=ignored)
+    slam_yaml = target / "slam.yaml"
+    runtime = f"lambda_runtime: {RUNTIME}"
+    text, count = re.subn(r"lambda_runtime: \S+", runtime, slam_yaml.read_text())
+    assert count == 1
+    slam_yaml.write_text(text)
     return target
 
 
@@ -58,13 +67,15 @@ def test_fizzbuzz_builds(tmp_path: Path):
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[0] == "Building lambda package..."
-    assert lines[1] == "Installing requirements.txt for python3.11 (x86_64)..."
+    assert lines[1] == f"Installing requirements.txt for {RUNTIME} (x86_64)..."
     assert lines[2] == (
-        "Nothing to install from requirements.txt for python3.11 (x86_64): no dependencies."
+        f"Nothing to install from requirements.txt for {RUNTIME} (x86_64): no dependencies."
     )
     assert BUILT.fullmatch(lines[-1])
     names = package_of(folder).namelist()
     assert {"fizzbuzz.py", "slam_runtime/handler.py", "slam_runtime/settings.json"} <= set(names)
+    # the runtime's own Python compiled it: the package has its bytecode
+    assert f"__pycache__/fizzbuzz.{sys.implementation.cache_tag}.pyc" in names
     assert "dodo.py" not in names
     assert "test_fizzbuzz.py" not in names
 
@@ -75,7 +86,7 @@ def test_tasks_api_builds_with_flask_for_lambda(tmp_path: Path):
     result = slam(folder, "build")
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
-    assert re.match(r"Installed \d+ packages for python3.11 \(x86_64\): blinker ", lines[2])
+    assert re.match(rf"Installed \d+ packages for {RUNTIME} \(x86_64\): blinker ", lines[2])
     assert BUILT.fullmatch(lines[-1])
     package = package_of(folder)
     assert {"tasks_api.py", "flask/__init__.py", "werkzeug/__init__.py"} <= set(package.namelist())

@@ -18,6 +18,8 @@ from slam.local.server import LocalAWS
 
 from .conftest import ACCOUNT, REGION, Clients, Deploy, log_messages, zip_of
 
+pytestmark = pytest.mark.slow  # runs functions in worker processes, some until they time out
+
 ECHO = """
 import base64
 import json
@@ -172,6 +174,7 @@ def dev_tasks(client: Clients) -> Iterator[Any]:
     dynamodb.delete_table(TableName="dev.tasks")
 
 
+@pytest.mark.network  # slam build installs the tasks API's Flask from the index
 def test_tasks_api_serves_tasks_from_dynamodb_with_basic_auth(
     deploy: Deploy, client: Clients, tasks_api_package: bytes, request_to: Request, dev_tasks: Any
 ):

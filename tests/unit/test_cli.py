@@ -136,6 +136,24 @@ def test_template_reports_config_errors(project: Path, capsys: pytest.CaptureFix
     )
 
 
+def test_deploy_checks_the_names_length_before_building_or_calling_aws(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    (project / "app.py").write_text("def app(event, context):\n    return 1\n")
+    (project / "slam.yaml").write_text(
+        f"name: {'a' * 129}\nfunction: {{module: app, app: app}}\n"
+        "stage_environments: {dev: }\naws: {s3_bucket: packages-a1b2c3d4}\n"
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing answers there
+    assert run(capsys, "deploy") == (
+        1,
+        "",
+        "slam: error: slam.yaml:1: name: is 129 characters long, more than 128 "
+        "(it names the stack)\nhint: shorten it to 128 characters at most\n",
+    )
+    assert not (project / ".slam").exists()  # nothing was built
+
+
 def test_template_refuses_a_clashing_user_resource(
     project: Path, capsys: pytest.CaptureFixture[str]
 ):

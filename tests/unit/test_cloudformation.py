@@ -206,6 +206,8 @@ def test_fizzbuzz_default(make_config: Callable[..., Config]):
         },
         "FunctionLogGroup": {
             "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",  # slam delete --no-logs keeps it
+            "UpdateReplacePolicy": "Retain",
             "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${Function}"}},
         },
         "DevAlias": {

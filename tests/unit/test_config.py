@@ -9,8 +9,15 @@ import pytest
 import yaml
 
 from slam import config as config_module
-from slam.config import Config, config_from_text, guess_runtime, load_config, logical_id
-from slam.errors import SlamError
+from slam.config import (
+    Config,
+    check_stage,
+    config_from_text,
+    guess_runtime,
+    load_config,
+    logical_id,
+)
+from slam.errors import SlamError, UsageError
 from slam.plugins import load_plugins
 from slam.schema import ConfigError
 
@@ -239,6 +246,38 @@ def test_load_config_reads_the_file(tmp_path: Path):
 def test_missing_file_is_a_slam_error(tmp_path: Path):
     with pytest.raises(SlamError, match="not found"):
         load_config(tmp_path / "nope.yaml", load_plugins())
+
+
+def test_a_name_too_long_for_a_stack_is_one_problem_naming_the_limit():
+    assert problems(build(name="a" * 129)) == [
+        "slam.yaml:1: name: is 129 characters long, more than 128 (it names the stack) "
+        "(hint: shorten it to 128 characters at most)"
+    ]
+    assert parse(build(name="a" * 128)).name == "a" * 128  # CloudFormation's own limit
+    assert problems(build(name="a_" * 70)) == [  # too long is said first, without the name
+        "slam.yaml:1: name: is 140 characters long, more than 128 (it names the stack) "
+        "(hint: shorten it to 128 characters at most)"
+    ]
+
+
+def test_a_stage_slam_yaml_does_not_have_is_one_usage_error_naming_the_stages():
+    config = parse(build({"stage_environments.staging": None}))
+    check_stage(config, "staging", "--stage")  # a configured stage passes
+    with pytest.raises(UsageError) as mistyped:
+        check_stage(config, "prdo", "--stage")
+    assert mistyped.value.lines() == [
+        (
+            "--stage 'prdo' is not a stage of tasks-api (its stages: dev, prod, staging); "
+            "did you mean 'prod'?",
+            "use one of them, or add prdo under stage_environments in slam.yaml",
+        )
+    ]
+    assert mistyped.value.exit_code == 2
+    with pytest.raises(UsageError) as unknown:
+        check_stage(config, "qa")  # an argument, as slam publish's STAGE: no option to name
+    assert unknown.value.message == (
+        "'qa' is not a stage of tasks-api (its stages: dev, prod, staging)"
+    )
 
 
 def test_document_must_be_a_mapping():

@@ -62,6 +62,9 @@ def test_the_basic_tutorial_leaves_nothing(slam: Slam, account: Account):
     assert err[0] == ABOUT_TO.format(name="fizzbuzz")
     assert "fizzbuzz (AWS::CloudFormation::Stack) DELETE_IN_PROGRESS: User Initiated" in err
     assert "Function (AWS::Lambda::Function) DELETE_COMPLETE" in err
+    # the stack keeps the log group (for --no-logs); slam deletes it afterwards
+    assert "FunctionLogGroup (AWS::Logs::LogGroup) DELETE_SKIPPED" in err
+    assert f"Deleted log group /aws/lambda/{function}." in err
     assert err[-2:] == [
         "Deleted 1 file(s) from s3://fizzbuzz-example1/fizzbuzz/.",
         "Bucket fizzbuzz-example1 is deleted.",
@@ -120,11 +123,42 @@ def test_no_logs_keeps_api_gateways_logs(slam: Slam, account: Account):
     api = account.deploy(project)["ApiId"]
     account.request(api, "dev", "/tasks")  # a read: no table holds items
 
+    function = account.outputs("tasks-api")["FunctionName"]
+
     result = slam(project, "delete", "--no-logs")
     assert (result.code, result.out) == (0, "Deleting tasks-api...\nDeleting files...\n")
-    # the function's log group belongs to the stack, and went with it
-    assert account.log_groups() == [f"API-Gateway-Execution-Logs_{api}/dev"]
+    assert account.log_groups() == [
+        f"/aws/lambda/{function}",
+        f"API-Gateway-Execution-Logs_{api}/dev",
+    ]
     assert buckets(account) == []
+
+
+def test_no_logs_keeps_the_functions_logs_and_a_new_deploy_starts_new_ones(
+    slam: Slam, account: Account
+):
+    project = account.project("probe")
+    first = account.deploy(project)["FunctionName"]
+    assert slam(project, "invoke", "action=print", "text=before the delete").code == 0
+
+    result = slam(project, "delete", "--no-logs")
+    assert (result.code, result.out) == (0, "Deleting probe...\nDeleting files...\n")
+    assert "FunctionLogGroup (AWS::Logs::LogGroup) DELETE_SKIPPED" in result.err.splitlines()
+    assert not stack_exists(account, "probe")
+    assert account.client("lambda").list_functions()["Functions"] == []
+    assert account.log_groups() == [f"/aws/lambda/{first}"]
+    kept = account.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{first}")
+    assert "before the delete\n" in [event["message"] for event in kept["events"]]
+
+    # the stack names a new function, so its log group does not collide with the kept one
+    second = account.deploy(project)["FunctionName"]
+    assert second != first
+    assert account.log_groups() == sorted([f"/aws/lambda/{first}", f"/aws/lambda/{second}"])
+    assert slam(project, "invoke", "action=print", "text=after").out == "after\n"
+
+    deleted = slam(project, "delete")
+    assert f"Deleted log group /aws/lambda/{second}." in deleted.err.splitlines()
+    assert account.log_groups() == [f"/aws/lambda/{first}"]  # not this deployment's
 
 
 def test_retained_tables_are_named_kept_and_not_asked_about(slam: Slam, account: Account):

@@ -107,8 +107,14 @@ def test_an_unknown_stage_is_a_usage_error(slam: Slam, probe: Path):
     result = slam(probe, "invoke", "--stage", "staging")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        "slam: error: argument --stage: 'staging' is not a stage of probe\n"
-        "hint: the stages in slam.yaml are: dev, prod\n"
+        "slam: error: --stage 'staging' is not a stage of probe (its stages: dev, prod)\n"
+        "hint: use one of them, or add staging under stage_environments in slam.yaml\n"
+    )
+    mistyped = slam(probe, "logs", "--stage", "prdo")
+    assert (mistyped.code, mistyped.out) == (2, "")
+    assert mistyped.err.splitlines()[0] == (
+        "slam: error: --stage 'prdo' is not a stage of probe (its stages: dev, prod); "
+        "did you mean 'prod'?"
     )
 
 

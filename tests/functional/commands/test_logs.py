@@ -128,6 +128,52 @@ def test_tail_prints_new_lines_once_and_ctrl_c_exits_0(slam: Slam, probe: Path, 
     )
 
 
+def head_1(account: Account, project: Path, *argv: str) -> tuple[str, int, str]:
+    """``slam ARGV | head -1`` over a real pipe: the first line, then the reader goes. Returns
+    that line, slam's exit code and its standard error."""
+    command = [SLAM, "-c", str(project / "slam.yaml"), *argv]
+    with subprocess.Popen(
+        command, env=account.environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline().decode()
+        process.stdout.close()
+        try:
+            code = process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        return first, code, process.stderr.read().decode()
+
+
+def test_a_reader_that_goes_ends_logs_quietly_with_141(probe: Path, account: Account):
+    # more lines than a pipe holds, so that slam is still writing when the reader goes
+    function = account.outputs("probe")["FunctionName"]
+    group, stream = f"/aws/lambda/{function}", "2025/01/01/[$LATEST]feedfacefeedface"
+    now = int(time.time() * 1000)
+    logs = account.client("logs")
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    text = "x" * 100
+    events = [{"timestamp": now - 1000, "message": f"line {n:04d} {text}"} for n in range(2000)]
+    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+
+    first, code, err = head_1(account, probe, "logs")
+    assert LINE.fullmatch(first.rstrip("\n"))
+    assert (code, err) == (141, "")
+
+
+def test_a_reader_that_goes_ends_a_tail_quietly_with_141_before_any_new_line(
+    slam: Slam, probe: Path, account: Account
+):
+    marker = f"head-{uuid.uuid4().hex[:8]}"
+    assert slam(probe, "invoke", "--stage", "prod", "action=print", f"text={marker}").code == 0
+
+    # prod's few lines fit in the pipe: slam learns that the reader went while it waits
+    first, code, err = head_1(account, probe, "logs", "--stage", "prod", "--tail")
+    assert LINE.fullmatch(first.rstrip("\n"))
+    assert (code, err) == (141, "")
+
+
 @pytest.mark.network  # the tasks API's package installs Flask from the index
 def test_api_gateway_lines_of_a_logged_stage(slam: Slam, account: Account):
     project = account.project(

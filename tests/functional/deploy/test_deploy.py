@@ -185,7 +185,7 @@ def test_lambda_package_deploys_the_given_zip(project: Project, cloud: Cloud, tm
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--stage", "qa"], "slam: error: --stage 'qa' is not a configured stage"),
+        (["--stage", "qa"], "slam: error: --stage 'qa' is not a stage of demo (its stages: "),
         (["--lambda-package", "missing.zip"], "slam: error: --lambda-package missing.zip"),
     ],
 )

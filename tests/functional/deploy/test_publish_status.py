@@ -118,8 +118,9 @@ def test_publishing_what_a_stage_already_runs_changes_nothing(project: Project, 
     ("argv", "code", "error"),
     [
         (["dev"], 2, "slam: error: stage dev cannot be published to itself"),
-        (["qa"], 2, "slam: error: stage 'qa' is not a configured stage"),
-        (["prod", "--version", "qa"], 2, "slam: error: --version 'qa' is not a configured stage"),
+        (["qa"], 2, "slam: error: 'qa' is not a stage of demo (its stages: "),
+        (["prdo"], 2, "slam: error: 'prdo' is not a stage of demo ("),
+        (["prod", "--version", "qa"], 2, "slam: error: --version 'qa' is not a stage of demo ("),
         (["prod", "--version", "7"], 1, "slam: error: version 7 of function demo-Function-"),
     ],
 )

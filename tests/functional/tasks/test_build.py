@@ -457,6 +457,41 @@ def test_a_misspelled_module_fails_the_build_and_leaves_the_last_zip(project: Pr
     assert before.stat().st_mtime_ns == stamp
 
 
+def test_a_helper_module_that_does_not_compile_is_named_and_still_packaged(project: Project):
+    project.write("helper.py", "def greet(:\n    pass\n")
+    result = project.build()
+    assert (result.code, result.err) == (0, "")
+    assert (
+        f"Note: helper.py does not compile for Python {RUNTIME.removeprefix('python')} "
+        "(line 1: invalid syntax), so Lambda cannot import it: fix it, or leave it out with "
+        "package.exclude in slam.yaml."
+    ) in result.out.splitlines()
+    names = project.package().namelist()
+    assert "helper.py" in names
+    assert not any(name.startswith("__pycache__/helper.") for name in names)
+    again = project.build()  # up to date: it still says so
+    assert again.out.splitlines()[-2] == result.out.splitlines()[-2]
+
+
+def test_a_source_the_compiler_cannot_handle_is_one_line_and_its_output_only_with_debug(
+    project: Project,
+):
+    # compiling this exhausts the compiler's recursion limit: not a syntax error
+    project.write("generated.py", "TOTAL = " + "1 + " * 200_000 + "1\n")
+    result = project.build()
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"slam: error: byte-compiling the package with {sys.executable} failed: "
+        "generated.py: RecursionError: maximum recursion depth exceeded during compilation",
+        "hint: re-run with --debug to see the compiler's output",
+    ]
+    assert project.packages() == []
+    debug = project.build("--debug")
+    assert debug.code == 1
+    assert "Traceback (most recent call last):" in debug.out + debug.err
+    assert "CompileFailed: generated.py: RecursionError" in debug.out + debug.err
+
+
 def test_a_syntax_error_in_the_entry_module_fails_the_build(project: Project):
     project.write("app.py", 'def handler(event, context):\n    return "hello\n')
     result = project.build()

@@ -47,7 +47,9 @@ def test_deleting_a_stack_deletes_everything_it_created(cloud: Cloud):
     assert cloud.lam.list_functions()["Functions"] == []
     assert cloud.iam.list_roles()["Roles"] == []
     assert cloud.apigw.get_rest_apis()["items"] == []
-    assert cloud.logs.describe_log_groups()["logGroups"] == []
+    # the function's log group is retained, as the tables with retain: true
+    kept_groups = [group["logGroupName"] for group in cloud.logs.describe_log_groups()["logGroups"]]
+    assert kept_groups == [f"/aws/lambda/{ids['Function']}"]
     assert sorted(cloud.ddb.list_tables()["TableNames"]) == ["dev.archive", "prod.archive"]
     assert [b["Name"] for b in cloud.s3.list_buckets()["Buckets"]] == [BUCKET]
     local = cloud.iam.list_policies(Scope="Local")["Policies"]
@@ -64,7 +66,11 @@ def test_deleting_a_stack_deletes_everything_it_created(cloud: Cloud):
     assert deleted.index("DevApiPermission") < deleted.index("DevAlias")
     assert deleted.index("DevAlias") < deleted.index("Function") < deleted.index("FunctionRole")
     skipped = [e for e in cloud.events(stack_id) if e["ResourceStatus"] == "DELETE_SKIPPED"]
-    assert {e["PhysicalResourceId"] for e in skipped} == {"dev.archive", "prod.archive"}
+    assert {e["PhysicalResourceId"] for e in skipped} == {
+        "dev.archive",
+        "prod.archive",
+        f"/aws/lambda/{ids['Function']}",
+    }
     assert ids["DevArchiveTable"] == "dev.archive"
     assert {e.get("ClientRequestToken") for e in cloud.events(stack_id)[-5:]} == {"bye"}
 

@@ -147,10 +147,10 @@ def test_a_port_in_use_is_one_line(project: Path):
 def test_a_stage_that_is_not_configured_is_one_line(project: Path):
     result = run_slam(project, "--stage", "qa", "--port", "0")
 
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error, as for every command's --stage
     assert result.stderr == (
-        "slam: error: --stage 'qa' is not a configured stage\n"
-        "hint: use a stage from stage_environments in slam.yaml: dev, prod\n"
+        "slam: error: --stage 'qa' is not a stage of app (its stages: dev, prod)\n"
+        "hint: use one of them, or add qa under stage_environments in slam.yaml\n"
     )
 
 

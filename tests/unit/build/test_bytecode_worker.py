@@ -41,8 +41,10 @@ def test_files_that_do_not_compile_get_no_pyc(tmp_path: Path):
     (tmp_path / "py2.py").write_text("print 'hello'\n")
     (tmp_path / "nul.py").write_bytes(b"x = 1\x00\n")
     files = [[f"pkg/{name}", str(tmp_path / name)] for name in ("good.py", "py2.py", "nul.py")]
-    written = compile_files(str(tmp_path / "out"), files, checked=True)
+    written, not_compiled = compile_files(str(tmp_path / "out"), files, checked=True)
     assert written == [f"pkg/__pycache__/good.{TAG}.pyc"]
+    assert [name for name, _ in not_compiled] == ["pkg/py2.py", "pkg/nul.py"]
+    assert not_compiled[1][1] == "source code string cannot contain null bytes"
     assert [path.name for path in (tmp_path / "out" / "pkg" / "__pycache__").iterdir()] == [
         f"good.{TAG}.pyc"
     ]
@@ -57,6 +59,9 @@ def test_main_reads_a_request_and_prints_what_it_wrote(
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({**request, "checked": False})))
     monkeypatch.setattr(sys, "stdout", out)
     with warnings.catch_warnings():  # main() ignores warnings for the rest of its process
-        bytecode_worker.main()
-    assert json.loads(out.getvalue()) == [f"__pycache__/mod.{TAG}.pyc"]
+        assert bytecode_worker.main() == 0
+    assert json.loads(out.getvalue()) == {
+        "written": [f"__pycache__/mod.{TAG}.pyc"],
+        "not_compiled": [],
+    }
     assert (tmp_path / "out" / "__pycache__" / f"mod.{TAG}.pyc").read_bytes()[4] == 0b01

@@ -34,8 +34,8 @@ def test_a_stage_slam_yaml_does_not_configure_is_a_usage_error(config: Config):
         chosen_stage(config, "production")
     assert caught.value.lines() == [
         (
-            "argument --stage: 'production' is not a stage of tasks-api",
-            "the stages in slam.yaml are: dev, staging, prod",
+            "--stage 'production' is not a stage of tasks-api (its stages: dev, staging, prod)",
+            "use one of them, or add production under stage_environments in slam.yaml",
         )
     ]
     assert caught.value.exit_code == 2

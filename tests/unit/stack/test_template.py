@@ -121,6 +121,7 @@ def test_retained_resources_are_those_cloudformation_keeps(make_config: MakeConf
     )
     template = build_template(make_config(tables))
     assert retained_resources(template) == {
+        "FunctionLogGroup",  # for slam delete --no-logs
         "DevTasksTable",
         "StagingTasksTable",
         "ProdTasksTable",

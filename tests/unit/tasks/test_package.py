@@ -7,7 +7,7 @@ import pytest
 from slam.config import config_from_text
 from slam.plugins import load_plugins
 from slam.tasks import package
-from slam.tasks.package import package_summary, runtime_settings
+from slam.tasks.package import not_compiled_lines, package_summary, runtime_settings
 
 SLAM_YAML = """\
 name: tasks-api
@@ -68,3 +68,15 @@ def test_package_summary_names_a_zip_on_another_drive_by_its_full_path(
     assert summary.endswith(
         f"\n{tmp_path}/lambda_package.0123456789ab.zip has been built successfully."
     )
+
+
+def test_the_sources_that_do_not_compile_are_named_three_at_most():
+    sources = [(f"t{n}.py", "line 1: invalid syntax") for n in range(5)]
+    assert not_compiled_lines(sources, "3.12") == [
+        *(
+            f"Note: t{n}.py does not compile for Python 3.12 (line 1: invalid syntax), so "
+            "Lambda cannot import it: fix it, or leave it out with package.exclude in slam.yaml."
+            for n in range(3)
+        ),
+        "Note: 2 more files do not compile.",
+    ]

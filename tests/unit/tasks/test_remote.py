@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from slam.config import Config, config_from_text
-from slam.errors import UsageError
 from slam.plugins import load_plugins
 from slam.settings import AwsOptions
-from slam.tasks.remote import Remote, RemoteOptions, check_stage, remote_check
+from slam.tasks.remote import Remote, RemoteOptions, remote_check
 
 SLAM_YAML = """\
 name: sample
@@ -47,14 +46,6 @@ def test_ctrl_c_inside_a_check_still_stops_the_run():
 def test_the_stage_is_the_devstage_unless_given(config: Config):
     assert Remote(config).stage == "dev"
     assert Remote(config, RemoteOptions(stage="prod")).stage == "prod"
-
-
-def test_stages_are_checked_against_slam_yaml(config: Config):
-    check_stage(config, "prod", "--stage")
-    with pytest.raises(UsageError) as raised:
-        check_stage(config, "staging", "--stage")
-    assert raised.value.message == "--stage 'staging' is not a configured stage"
-    assert raised.value.hint == "use one of dev, prod (stage_environments in slam.yaml)"
 
 
 def test_a_remote_pickles_without_its_client_or_what_it_saw(config: Config):
