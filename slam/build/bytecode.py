@@ -63,7 +63,8 @@ def compile_sources(
         sys.stderr.write(result.stderr)  # the build's steps show it with --debug only
         raise SlamError(
             f"byte-compiling the package with {python} failed: {_failure(result)}",
-            "re-run with --debug to see the compiler's output",
+            "fix the file it names, or leave it out with package.exclude in slam.yaml; "
+            "--debug shows the compiler's output",
         )
     answer = json.loads(result.stdout)
     return Compiled(

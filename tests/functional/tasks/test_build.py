@@ -483,7 +483,8 @@ def test_a_source_the_compiler_cannot_handle_is_one_line_and_its_output_only_wit
     assert result.err.splitlines() == [
         f"slam: error: byte-compiling the package with {sys.executable} failed: "
         "generated.py: RecursionError: maximum recursion depth exceeded during compilation",
-        "hint: re-run with --debug to see the compiler's output",
+        "hint: fix the file it names, or leave it out with package.exclude in slam.yaml; "
+        "--debug shows the compiler's output",
     ]
     assert project.packages() == []
     debug = project.build("--debug")

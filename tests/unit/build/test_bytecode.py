@@ -75,7 +75,10 @@ def test_a_worker_that_fails_is_one_error_naming_the_file_and_writes_its_output_
         f"byte-compiling the package with {sys.executable} failed: m.py: NotADirectoryError: "
     )
     assert len(caught.value.message.splitlines()) == 1
-    assert caught.value.hint == "re-run with --debug to see the compiler's output"
+    assert caught.value.hint == (
+        "fix the file it names, or leave it out with package.exclude in slam.yaml; "
+        "--debug shows the compiler's output"
+    )
     err = capsys.readouterr().err  # the build's steps show it with --debug only
     assert err.startswith("Traceback (most recent call last):")
     assert "CompileFailed: m.py: NotADirectoryError" in err
