@@ -22,8 +22,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
-
 from slam.local.server import LocalAWS
 
 RUNS = 7
@@ -70,13 +68,7 @@ class Bench:
         return Case(name, statistics.mean(calls), statistics.median(times))
 
     def stack_updates(self) -> int:
-        cfn = boto3.client(
-            "cloudformation",
-            endpoint_url=self.aws.url,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        cfn = self.aws.client("cloudformation")
         pages = cfn.get_paginator("describe_stack_events").paginate(StackName="fizzbuzz")
         return sum(
             e["ResourceStatus"] == "UPDATE_IN_PROGRESS" and e["LogicalResourceId"] == "fizzbuzz"

@@ -85,6 +85,22 @@ def _logging_requests(app: Callable[..., Any], log: list[LoggedRequest]) -> Call
     return serve
 
 
+def client_of(url: str, service: str, region: str = "us-east-1", **settings: Any) -> Any:
+    """A boto3 client of the local AWS at ``url``, with its dummy credentials; ``settings``
+    go to botocore's ``Config`` (retries, timeouts). For tests and scripts."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        config=Config(**settings),
+    )
+
+
 def require_moto() -> None:
     """Fail in one line, saying how to install it, when the local extra is missing."""
     try:
@@ -156,6 +172,10 @@ class LocalAWS:
             **DUMMY_CREDENTIALS,
             "AWS_DEFAULT_REGION": self.region,
         }
+
+    def client(self, service: str, **settings: Any) -> Any:
+        """A boto3 client of this server: see :func:`client_of`."""
+        return client_of(self.url, service, self.region, **settings)
 
     def start(self) -> LocalAWS:
         """Listen and serve in a background thread; SlamError when the port is taken."""

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from slam.local.cloudformation.providers.base import CLOUDFORMATION_USER_AGENT
@@ -58,13 +57,7 @@ class Cloud:
         self.counted_from = 0
 
     def client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.aws.url,
-            region_name=self.aws.region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return self.aws.client(service)
 
     def slam(self, cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

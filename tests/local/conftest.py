@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from slam.local.server import LocalAWS
 
@@ -48,14 +46,7 @@ def client(local_aws: LocalAWS) -> Clients:
 
     def make(service: str) -> Any:
         if service not in made:
-            made[service] = boto3.client(
-                service,
-                endpoint_url=local_aws.url,
-                region_name=REGION,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-                config=Config(retries={"max_attempts": 1}, read_timeout=120),
-            )
+            made[service] = local_aws.client(service, retries={"max_attempts": 1}, read_timeout=120)
         return made[service]
 
     return make

@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import WaiterError
 
 from slam.cli import main as slam_main
@@ -112,13 +110,8 @@ class Account:
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = boto3.client(
-                service,
-                endpoint_url=self.aws.url,
-                region_name=REGION,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-                config=Config(retries={"max_attempts": 1}, read_timeout=120),
+            self._clients[service] = self.aws.client(
+                service, retries={"max_attempts": 1}, read_timeout=120
             )
         return self._clients[service]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from slam.errors import SlamError
@@ -39,13 +38,7 @@ def test_stopping_a_server_stops_every_worker_and_the_other_server_carries_on(
     name = deploy(zip_of({"app.py": PROBE}))
     with LocalAWS() as second:
         assert second.url != local_aws.url
-        lam = boto3.client(
-            "lambda",
-            endpoint_url=second.url,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        lam = second.client("lambda")
         # moto's state is the process's: the second server holds the same functions
         answer = json.loads(lam.invoke(FunctionName=name)["Payload"].read())
         assert answer["environment"]["AWS_ENDPOINT_URL"] == second.url
@@ -57,13 +50,7 @@ def test_stopping_a_server_stops_every_worker_and_the_other_server_carries_on(
 
 
 def test_every_request_is_logged_with_its_service_and_user_agent(local_aws: LocalAWS):
-    sts = boto3.client(
-        "sts",
-        endpoint_url=local_aws.url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sts = local_aws.client("sts")
     local_aws.requests.clear()
     sts.get_caller_identity()
     (logged,) = local_aws.requests

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from slam.cli import main
@@ -43,13 +42,7 @@ class Cloud:
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
-            self.clients[service] = boto3.client(
-                service,
-                endpoint_url=self.aws.url,
-                region_name=REGION,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
+            self.clients[service] = self.aws.client(service)
         return self.clients[service]
 
     def slam_calls(self) -> list[LoggedRequest]:

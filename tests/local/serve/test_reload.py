@@ -11,8 +11,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
+
+from slam.local.server import client_of
 
 from .project import edit, make_project
 from .served import SLAM, Served, children, environment, process_running
@@ -95,13 +96,7 @@ def test_a_change_of_slam_yaml_reloads_the_stages_environment_and_tables(
 
     assert answer["greeting"] == "hi there"
     url = served.wait_for("DynamoDB tables are in a local AWS at ").split(" at ")[1].split(",")[0]
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    dynamodb = client_of(url, "dynamodb")
     assert sorted(dynamodb.list_tables()["TableNames"]) == ["dev.items", "dev.notes"]
 
 

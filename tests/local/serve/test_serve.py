@@ -9,8 +9,9 @@ import socket
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import boto3
 import pytest
+
+from slam.local.server import client_of
 
 from .project import make_project
 from .served import Served, process_running
@@ -132,13 +133,7 @@ def test_the_stages_table_is_in_the_local_aws_and_keeps_its_items(served: Served
     assert served.get("/dev/items/42").body == b"buy milk"
 
     url = served.wait_for("DynamoDB tables are in a local AWS at ").split(" at ")[1].split(",")[0]
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    dynamodb = client_of(url, "dynamodb")
     table = dynamodb.describe_table(TableName="dev.items")["Table"]
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert "prod.items" not in dynamodb.list_tables()["TableNames"]  # only the stage's

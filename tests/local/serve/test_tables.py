@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from slam.errors import SlamError
+from slam.local.server import client_of
 from slam.local.tables import StageTables
 
 pytestmark = pytest.mark.slow  # a local AWS per test
@@ -37,13 +37,7 @@ def table(name: str, **extra: Any) -> dict[str, Any]:
 
 
 def dynamodb(tables: StageTables) -> Any:
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=tables.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return client_of(tables.endpoint_url, "dynamodb")
 
 
 def test_without_tables_no_local_aws_starts(tables: StageTables):
