@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from slam.cli import main
+from slam.config import Config, load_config
 from slam.plugins import load_plugins
 
 
@@ -21,6 +23,26 @@ def project(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
     finally:
         os.chdir(previous)
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Iterator[Callable[..., Config]]:
+    """make_config(*init_args, edit=fn): a project by `slam init`, slam.yaml edited, loaded."""
+    counter = iter(range(1000))
+    previous = Path.cwd()
+
+    def make(*argv: str, edit: Callable[[str], str] | None = None) -> Config:
+        folder = tmp_path / f"project{next(counter)}"
+        folder.mkdir()
+        os.chdir(folder)
+        assert main(["init", *argv, "--bucket", "slam-test-bucket"]) == 0
+        path = folder / "slam.yaml"
+        if edit:
+            path.write_text(edit(path.read_text()))
+        return load_config(path, load_plugins())
+
+    yield make
+    os.chdir(previous)
 
 
 InstallPlugin = Callable[[str, str, str], None]

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from cfnlint.api import lint
 
-from slam.cli import main
 from slam.cloudformation import (
     API_GATEWAY_LOGGING_STACK,
     api_gateway_logging_template,
@@ -20,32 +17,12 @@ from slam.cloudformation import (
     template_json,
     template_yaml,
 )
-from slam.config import Config, config_from_text, load_config
+from slam.config import Config, config_from_text
 from slam.errors import SlamError
 from slam.plugins import load_plugins
 from slam.schema import ConfigError
 
 Edit = Callable[[str], str]
-
-
-@pytest.fixture
-def make_config(tmp_path: Path) -> Iterator[Callable[..., Config]]:
-    """make_config(*init_args, edit=fn): run `slam init`, optionally edit the file, load it."""
-    counter = iter(range(1000))
-    previous = Path.cwd()
-
-    def make(*argv: str, edit: Edit | None = None) -> Config:
-        folder = tmp_path / f"project{next(counter)}"
-        folder.mkdir()
-        os.chdir(folder)
-        assert main(["init", *argv, "--bucket", "slam-test-bucket"]) == 0
-        path = folder / "slam.yaml"
-        if edit:
-            path.write_text(edit(path.read_text()))
-        return load_config(path, load_plugins())
-
-    yield make
-    os.chdir(previous)
 
 
 def replace(old: str, new: str) -> Edit:

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
-
-from slam.cli import main
-from slam.config import Config, load_config
-from slam.plugins import load_plugins
+from slam.config import Config
 
 Edit = Callable[[str], str]
 MakeConfig = Callable[..., Config]
@@ -24,23 +18,3 @@ def replace(old: str, new: str) -> Edit:
         return text.replace(old, new, 1)
 
     return edit
-
-
-@pytest.fixture
-def make_config(tmp_path: Path) -> Iterator[MakeConfig]:
-    """make_config(*init_args, edit=fn): a project by `slam init`, slam.yaml edited, loaded."""
-    counter = iter(range(1000))
-    previous = Path.cwd()
-
-    def make(*argv: str, edit: Edit | None = None) -> Config:
-        folder = tmp_path / f"project{next(counter)}"
-        folder.mkdir()
-        os.chdir(folder)
-        assert main(["init", *argv, "--bucket", "slam-test-bucket"]) == 0
-        path = folder / "slam.yaml"
-        if edit:
-            path.write_text(edit(path.read_text()))
-        return load_config(path, load_plugins())
-
-    yield make
-    os.chdir(previous)
